@@ -1,0 +1,102 @@
+package io.dynamite.core.config;
+
+import io.dynamite.api.ServiceId;
+import io.dynamite.api.state.UnitDefinition;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One validated {@code Dynamite.Service.<name>} entry.
+ *
+ * @param id the service key
+ * @param unitFileName {@code name_of_unit_file}
+ * @param type {@code type}, or null; only {@link #ATTACHED_TYPE} is special
+ * @param minInstance {@code min_instance}; defaults to 1 (0 for attached services, which are never
+ *     scaled on their own)
+ * @param maxInstance {@code max_instance}, or null for unbounded (only allowed for single-instance
+ *     services, which can never exceed 1)
+ * @param baseNumber {@code base_instance_prefix_number}, or null for single-instance services
+ * @param portsPerInstance {@code ports_per_instance}, or null for single-instance services
+ * @param attached {@code attached_service}, in file order
+ * @param dependencies {@code service_dependency} (validated, not yet used for ordering)
+ * @param scaleUpPolicy name of the policy in {@code scale_up_policy.ScalingPolicy}, or null
+ * @param scaleDownPolicy name of the policy in {@code scale_down_policy.ScalingPolicy}, or null
+ * @param unit the loaded unit file
+ * @param raw the entry as parsed, in file order
+ * @since 0.1
+ */
+public record ServiceConfig(
+    ServiceId id,
+    String unitFileName,
+    @Nullable String type,
+    int minInstance,
+    @Nullable Integer maxInstance,
+    @Nullable Integer baseNumber,
+    @Nullable Integer portsPerInstance,
+    List<ServiceId> attached,
+    List<ServiceId> dependencies,
+    @Nullable String scaleUpPolicy,
+    @Nullable String scaleDownPolicy,
+    UnitDefinition unit,
+    Map<String, Object> raw) {
+
+  /** The {@code type} value that marks a service as attached to another. */
+  public static final String ATTACHED_TYPE = "attached_service";
+
+  /** Validates and copies the components. */
+  public ServiceConfig {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(unitFileName, "unitFileName");
+    Objects.requireNonNull(unit, "unit");
+    attached = List.copyOf(attached);
+    dependencies = List.copyOf(dependencies);
+    raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+  }
+
+  /**
+   * Tells whether the unit file is a template ({@code @} in its name), so the service can have
+   * many numbered instances.
+   *
+   * @return true for template services
+   */
+  public boolean isTemplate() {
+    return unitFileName.contains("@");
+  }
+
+  /**
+   * Tells whether this is an attached service.
+   *
+   * @return true if {@code type} is {@code attached_service}
+   */
+  public boolean isAttached() {
+    return ATTACHED_TYPE.equals(type);
+  }
+
+  /**
+   * Returns the effective maximum.
+   *
+   * @return {@code max_instance}, 1 for a single-instance service without one, otherwise {@link
+   *     Integer#MAX_VALUE}
+   */
+  public int effectiveMax() {
+    if (maxInstance != null) {
+      return isTemplate() ? maxInstance : Math.min(1, maxInstance);
+    }
+    return isTemplate() ? Integer.MAX_VALUE : 1;
+  }
+
+  /**
+   * Returns the policy name attached in a direction.
+   *
+   * @param up true for {@code scale_up_policy}
+   * @return the policy name, if any
+   */
+  public Optional<String> policy(boolean up) {
+    return Optional.ofNullable(up ? scaleUpPolicy : scaleDownPolicy);
+  }
+}
