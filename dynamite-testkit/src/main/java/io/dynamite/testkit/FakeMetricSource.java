@@ -1,0 +1,161 @@
+package io.dynamite.testkit;
+
+import io.dynamite.api.MetricPoll;
+import io.dynamite.api.MetricQuery;
+import io.dynamite.api.MetricSample;
+import io.dynamite.api.MetricSourceException;
+import io.dynamite.api.RejectedSample;
+import io.dynamite.api.spi.MetricSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An in-memory {@link MetricSource}: tests push samples, the engine polls them. Thread-safe.
+ *
+ * <p>A poll hands over every pushed sample whose stream is among the polled queries, in push
+ * order, and forgets them; samples of other streams are dropped and counted, as a real source
+ * would never read them.
+ *
+ * @since 0.1
+ */
+public final class FakeMetricSource implements MetricSource {
+  private final List<MetricSample> pending = new ArrayList<>();
+  private final List<RejectedSample> rejected = new ArrayList<>();
+  private final Map<String, String> registrations = new HashMap<>();
+  private int failPolls;
+  private int polls;
+  private int dropped;
+  private List<MetricQuery> lastQueries = List.of();
+
+  /** Creates an empty source. */
+  public FakeMetricSource() {}
+
+  /**
+   * Queues one sample.
+   *
+   * @param sample the sample
+   * @return this source
+   */
+  public synchronized FakeMetricSource push(MetricSample sample) {
+    pending.add(sample);
+    return this;
+  }
+
+  /**
+   * Queues one per-instance or aggregated sample.
+   *
+   * @param query the stream
+   * @param uuid the instance uuid, or {@link MetricSample#AGGREGATED}
+   * @param at the measurement time
+   * @param value the value
+   * @return this source
+   */
+  public FakeMetricSource push(MetricQuery query, String uuid, Instant at, double value) {
+    return push(new MetricSample(query, uuid, at, value));
+  }
+
+  /**
+   * Queues a rejected value, as a real source reports an unparseable one.
+   *
+   * @param key where it was found
+   * @param reason why it is unusable
+   * @return this source
+   */
+  public synchronized FakeMetricSource reject(String key, String reason) {
+    rejected.add(new RejectedSample(key, reason));
+    return this;
+  }
+
+  /**
+   * Registers the unit name of a metric uuid, like the original's discovery sidekicks do.
+   *
+   * @param serviceType the service type
+   * @param uuid the uuid
+   * @param unitName the unit name; {@code .service} is appended when missing
+   * @return this source
+   */
+  public synchronized FakeMetricSource register(String serviceType, String uuid, String unitName) {
+    registrations.put(serviceType + "/" + uuid, unitName.endsWith(".service") ? unitName : unitName + ".service");
+    return this;
+  }
+
+  /**
+   * Removes a registration, as when its TTL expires.
+   *
+   * @param serviceType the service type
+   * @param uuid the uuid
+   */
+  public synchronized void unregister(String serviceType, String uuid) {
+    registrations.remove(serviceType + "/" + uuid);
+  }
+
+  /**
+   * Makes the next {@code n} polls fail with a retryable {@link MetricSourceException}.
+   *
+   * @param n how many polls fail
+   */
+  public synchronized void failNextPolls(int n) {
+    failPolls = n;
+  }
+
+  @Override
+  public synchronized MetricPoll poll(List<MetricQuery> queries) {
+    polls++;
+    lastQueries = List.copyOf(queries);
+    if (failPolls > 0) {
+      failPolls--;
+      throw new MetricSourceException("injected poll failure", true, null);
+    }
+    Set<MetricQuery> wanted = new HashSet<>(queries);
+    List<MetricSample> out = new ArrayList<>(pending.size());
+    for (MetricSample s : pending) {
+      if (wanted.contains(s.query())) {
+        out.add(s);
+      } else {
+        dropped++;
+      }
+    }
+    pending.clear();
+    MetricPoll poll = new MetricPoll(out, rejected);
+    rejected.clear();
+    return poll;
+  }
+
+  @Override
+  public synchronized Optional<String> resolveInstance(String serviceType, String uuid) {
+    return Optional.ofNullable(registrations.get(serviceType + "/" + uuid));
+  }
+
+  /**
+   * Returns how many times the source was polled.
+   *
+   * @return the poll count
+   */
+  public synchronized int polls() {
+    return polls;
+  }
+
+  /**
+   * Returns how many pushed samples were dropped because no query asked for their stream.
+   *
+   * @return the count
+   */
+  public synchronized int dropped() {
+    return dropped;
+  }
+
+  /**
+   * Returns the queries of the last poll.
+   *
+   * @return the queries
+   */
+  public synchronized List<MetricQuery> lastQueries() {
+    return lastQueries;
+  }
+}

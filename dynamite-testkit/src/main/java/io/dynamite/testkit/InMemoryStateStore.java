@@ -1,0 +1,135 @@
+package io.dynamite.testkit;
+
+import io.dynamite.api.InstanceId;
+import io.dynamite.api.StateStoreException;
+import io.dynamite.api.ServiceId;
+import io.dynamite.api.spi.StateStore;
+import io.dynamite.api.state.ActionIntent;
+import io.dynamite.api.state.EngineStatus;
+import io.dynamite.api.state.InstanceRecord;
+import io.dynamite.api.state.ServiceRecord;
+import io.dynamite.api.state.StoredState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link StateStore} in memory. Share one instance between two engines (one after the other) to
+ * test recovery. Thread-safe.
+ *
+ * @since 0.1
+ */
+public final class InMemoryStateStore implements StateStore {
+  private EngineStatus status = EngineStatus.NONE;
+  private @Nullable Map<String, Object> configuration;
+  private final Map<ServiceId, ServiceRecord> services = new LinkedHashMap<>();
+  private final Map<InstanceId, InstanceRecord> instances = new LinkedHashMap<>();
+  private final Map<String, ActionIntent> intents = new LinkedHashMap<>();
+  private final List<String> writes = new ArrayList<>();
+  private boolean failWrites;
+
+  /** Creates an empty store. */
+  public InMemoryStateStore() {}
+
+  /**
+   * Makes every following write fail (or succeed again).
+   *
+   * @param fail true to fail writes
+   */
+  public synchronized void failWrites(boolean fail) {
+    this.failWrites = fail;
+  }
+
+  private void write(String what) {
+    if (failWrites) {
+      throw new StateStoreException("injected write failure: " + what, null);
+    }
+    writes.add(what);
+  }
+
+  /**
+   * Returns a log of every successful write, for example {@code saveIntent START a@12021.service}.
+   *
+   * @return the writes, in order
+   */
+  public synchronized List<String> writes() {
+    return List.copyOf(writes);
+  }
+
+  @Override
+  public synchronized StoredState load() {
+    return new StoredState(status, configuration, List.copyOf(services.values()),
+        List.copyOf(instances.values()), List.copyOf(intents.values()));
+  }
+
+  @Override
+  public synchronized void saveStatus(EngineStatus status) {
+    write("saveStatus " + status);
+    this.status = status;
+  }
+
+  @Override
+  public synchronized void saveConfiguration(Map<String, Object> document) {
+    write("saveConfiguration");
+    this.configuration = new LinkedHashMap<>(document);
+  }
+
+  @Override
+  public synchronized void saveService(ServiceRecord record) {
+    write("saveService " + record.service());
+    services.put(record.service(), record);
+  }
+
+  @Override
+  public synchronized void saveInstance(InstanceRecord record) {
+    write("saveInstance " + record.id());
+    instances.put(record.id(), record);
+  }
+
+  @Override
+  public synchronized void deleteInstance(InstanceId id) {
+    write("deleteInstance " + id);
+    instances.remove(id);
+  }
+
+  @Override
+  public synchronized void saveIntent(ActionIntent intent) {
+    write("saveIntent " + intent.kind() + " " + intent.plan().id());
+    intents.put(intent.id(), intent);
+  }
+
+  @Override
+  public synchronized void deleteIntent(String intentId) {
+    write("deleteIntent");
+    intents.remove(intentId);
+  }
+
+  /**
+   * Returns the stored instance records.
+   *
+   * @return a copy
+   */
+  public synchronized List<InstanceRecord> instances() {
+    return List.copyOf(instances.values());
+  }
+
+  /**
+   * Returns the stored intents.
+   *
+   * @return a copy
+   */
+  public synchronized List<ActionIntent> intents() {
+    return List.copyOf(intents.values());
+  }
+
+  /**
+   * Returns the stored status.
+   *
+   * @return the status
+   */
+  public synchronized EngineStatus status() {
+    return status;
+  }
+}
