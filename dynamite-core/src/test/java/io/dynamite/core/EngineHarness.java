@@ -1,0 +1,60 @@
+package io.dynamite.core;
+
+import io.dynamite.api.MetricQuery;
+import io.dynamite.core.config.DynamiteConfig;
+import io.dynamite.testkit.FakeMetricSource;
+import io.dynamite.testkit.FakeScalingTarget;
+import io.dynamite.testkit.InMemoryStateStore;
+import io.dynamite.testkit.ManualClock;
+import io.dynamite.testkit.ManualScheduler;
+import io.dynamite.testkit.RecordingListener;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** An engine on testkit fakes, driven by a manual clock. */
+final class EngineHarness implements AutoCloseable {
+  final ManualClock clock = ManualClock.atDefaultStart();
+  final ManualScheduler scheduler = new ManualScheduler(clock);
+  final FakeMetricSource metrics = new FakeMetricSource();
+  final FakeScalingTarget target = new FakeScalingTarget();
+  final InMemoryStateStore store;
+  final RecordingListener events = new RecordingListener();
+  final ScalingEngine engine;
+
+  EngineHarness(DynamiteConfig config) {
+    this(config, new InMemoryStateStore(), b -> {});
+  }
+
+  EngineHarness(DynamiteConfig config, InMemoryStateStore store, Consumer<ScalingEngine.Builder> customize) {
+    this.store = store;
+    ScalingEngine.Builder b = ScalingEngine.builder()
+        .config(config)
+        .metricSource(metrics)
+        .target(target)
+        .stateStore(store)
+        .clock(clock)
+        .scheduler(scheduler)
+        .listener(events);
+    customize.accept(b);
+    this.engine = b.build();
+  }
+
+  EngineHarness start() {
+    engine.start();
+    scheduler.runPending();
+    return this;
+  }
+
+  /** Pushes one sample stamped now for each second, advancing one second after each. */
+  void feed(MetricQuery q, String uuid, double value, int seconds) {
+    for (int i = 0; i < seconds; i++) {
+      metrics.push(q, uuid, clock.instant(), value);
+      scheduler.advance(Duration.ofSeconds(1));
+    }
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}
