@@ -587,6 +587,7 @@ public final class ScalingEngine implements AutoCloseable {
       }
       route(poll.samples());
     }
+    count("evaluations", handles.size());
     for (PolicyHandle h : handles) {
       evaluate(h, now);
     }
@@ -625,7 +626,6 @@ public final class ScalingEngine implements AutoCloseable {
   }
 
   private void evaluate(PolicyHandle h, Instant now) {
-    count("evaluations");
     ServiceView view = h.service.view();
     List<MetricSample> samples = h.buffer.isEmpty() ? List.of() : List.copyOf(h.buffer);
     h.buffer.clear();

@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The original Dynamite threshold rule (spec §7.3–7.4), per service and direction.
@@ -56,16 +55,23 @@ public final class ThresholdPolicy implements ScalingPolicy {
   private final long periodNanos;
   private final Duration idleLimit;
   private final Map<String, UuidState> states = new HashMap<>();
-  private @Nullable Instant cooldownStart;
-  private @Nullable Instant newestSeen;
+  private final long cooldownNanos;
+  /** Start of the cooldown, epoch nanos, or {@link #NONE}. */
+  private long cooldownStart = NONE;
+  private long newestSeen = NONE;
   private int evaluations;
 
   /** Memory for one uuid: guarded by the engine's one-thread-at-a-time contract. */
   private static final class UuidState {
-    @Nullable Instant latest;
-    @Nullable Instant windowStart;
+    /** Newest processed timestamp, epoch nanos; {@link #NONE} before the first sample. */
+    long latest = NONE;
+    /** Start of the open window, epoch nanos; {@link #NONE} when no window is open. */
+    long windowStart = NONE;
     int windowSamples;
   }
+
+  /** Marks an unset timestamp; samples are never that old. */
+  private static final long NONE = Long.MIN_VALUE;
 
   /**
    * Creates a policy.
@@ -79,6 +85,7 @@ public final class ThresholdPolicy implements ScalingPolicy {
     this.metric = Objects.requireNonNull(metric, "metric");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.periodNanos = settings.period().toNanos();
+    this.cooldownNanos = settings.cooldown().toNanos();
     Duration idle = settings.period().plus(settings.cooldown()).multipliedBy(2);
     this.idleLimit = idle.compareTo(Duration.ofMinutes(10)) < 0 ? Duration.ofMinutes(10) : idle;
   }
@@ -97,55 +104,54 @@ public final class ThresholdPolicy implements ScalingPolicy {
     boolean sawCooldown = false;
     for (int i = 0, n = samples.size(); i < n; i++) {
       MetricSample sample = samples.get(i);
-      Instant ts = sample.timestamp();
+      long ts = nanos(sample.timestamp());
       UuidState st = states.get(sample.uuid());
       if (st == null) {
         st = new UuidState();
         states.put(sample.uuid(), st);
       }
-      if (st.latest != null && !ts.isAfter(st.latest)) {
+      if (st.latest != NONE && ts <= st.latest) {
         continue; // only strictly newer samples count
       }
       st.latest = ts;
-      if (newestSeen == null || ts.isAfter(newestSeen)) {
+      if (ts > newestSeen) {
         newestSeen = ts;
       }
       if (inCooldown(ts)) {
         sawCooldown = true;
         if (!settings.legacy()) {
-          st.windowStart = null; // B7: a window open across a cooldown is stale
+          st.windowStart = NONE; // B7: a window open across a cooldown is stale
         }
         continue;
       }
       boolean ok = settings.operator().test(sample.value(), settings.threshold());
-      if (st.windowStart == null) {
+      if (st.windowStart == NONE) {
         if (ok) {
           st.windowStart = ts;
           st.windowSamples = 1;
         }
         continue;
       }
-      if (inWindow(st.windowStart, ts)) {
+      if (ts - st.windowStart <= periodNanos) { // inclusive window end
         if (ok) {
           st.windowSamples++;
         } else {
-          st.windowStart = null;
+          st.windowStart = NONE;
         }
         continue;
       }
       // First sample after the window.
-      Instant windowStart = st.windowStart;
-      st.windowStart = null;
+      long windowStart = st.windowStart;
+      st.windowStart = NONE;
       if (!ok && !settings.legacy()) {
         continue; // B7: the closing sample is back to normal, so the breach did not last
       }
-      Instant windowEnd = windowStart.plusNanos(periodNanos);
-      cooldownStart = windowEnd;
+      cooldownStart = windowStart + periodNanos;
       if (fired == null) {
         fired = new ArrayList<>(2);
       }
       fired.add(sample.uuid());
-      lastFireReason = describeFire(sample, windowStart, st.windowSamples);
+      lastFireReason = describeFire(sample, instant(windowStart), st.windowSamples);
     }
     if (fired != null) {
       String reason = fired.size() == 1 ? lastFireReason : fired.size() + " fires, last: " + lastFireReason;
@@ -158,20 +164,21 @@ public final class ThresholdPolicy implements ScalingPolicy {
   }
 
   /** True if {@code ts} lies in the cooldown; as in the original, earlier samples count as in it. */
-  private boolean inCooldown(Instant ts) {
-    if (cooldownStart == null) {
-      return false;
-    }
-    return Duration.between(cooldownStart, ts).compareTo(settings.cooldown()) <= 0;
+  private boolean inCooldown(long ts) {
+    return cooldownStart != NONE && ts - cooldownStart <= cooldownNanos;
   }
 
-  private boolean inWindow(Instant start, Instant ts) {
-    return Duration.between(start, ts).toNanos() <= periodNanos;
+  private static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  private static Instant instant(long nanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
   private boolean anyWindowOpen() {
     for (UuidState s : states.values()) {
-      if (s.windowStart != null) {
+      if (s.windowStart != NONE) {
         return true;
       }
     }
@@ -187,13 +194,13 @@ public final class ThresholdPolicy implements ScalingPolicy {
   }
 
   private void pruneIdle() {
-    if (newestSeen == null) {
+    if (newestSeen == NONE) {
       return;
     }
-    Instant limit = newestSeen.minus(idleLimit);
+    long limit = newestSeen - idleLimit.toNanos();
     for (Iterator<UuidState> it = states.values().iterator(); it.hasNext(); ) {
       UuidState s = it.next();
-      if (s.latest != null && s.latest.isBefore(limit)) {
+      if (s.latest != NONE && s.latest < limit) {
         it.remove();
       }
     }
@@ -213,13 +220,13 @@ public final class ThresholdPolicy implements ScalingPolicy {
     StringBuilder sb = new StringBuilder();
     int open = 0;
     for (UuidState s : states.values()) {
-      if (s.windowStart != null) {
+      if (s.windowStart != NONE) {
         open++;
       }
     }
     sb.append(states.size()).append(" uuid(s), ").append(open).append(" window(s) open");
-    if (cooldownStart != null) {
-      sb.append(", cooldown until ").append(cooldownStart.plus(settings.cooldown()));
+    if (cooldownStart != NONE) {
+      sb.append(", cooldown until ").append(instant(cooldownStart + cooldownNanos));
     }
     return sb.toString();
   }

@@ -1,0 +1,118 @@
+package io.dynamite.core.bench;
+
+import io.dynamite.api.MetricPoll;
+import io.dynamite.api.MetricQuery;
+import io.dynamite.api.MetricSample;
+import io.dynamite.api.ServiceId;
+import io.dynamite.api.UnitOption;
+import io.dynamite.api.spi.MetricSource;
+import io.dynamite.api.state.UnitDefinition;
+import io.dynamite.core.ScalingEngine;
+import io.dynamite.core.config.DynamiteConfig;
+import io.dynamite.core.config.PolicyConfig;
+import io.dynamite.core.config.ServiceConfig;
+import io.dynamite.testkit.FakeScalingTarget;
+import io.dynamite.testkit.ManualClock;
+import io.dynamite.testkit.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A large synthetic deployment for benchmarks: {@code services} template services of {@code
+ * instances} instances each, every service with a per-instance scale-up and scale-down threshold
+ * policy on its own service type. Each tick the source produces one new sample per instance.
+ */
+final class LargeFleet {
+  final ManualClock clock = ManualClock.atDefaultStart();
+  final ManualScheduler scheduler = new ManualScheduler(clock);
+  final SyntheticSource source;
+  final ScalingEngine engine;
+
+  LargeFleet(int services, int instances) {
+    Map<ServiceId, ServiceConfig> svc = new LinkedHashMap<>();
+    Map<String, PolicyConfig> pol = new LinkedHashMap<>();
+    List<UnitOption> options = List.of(UnitOption.of("Unit", "Description", "bench"),
+        UnitOption.of("Service", "ExecStart", "/bin/true %i"));
+    for (int s = 0; s < services; s++) {
+      String name = "svc" + s;
+      String type = "type" + s;
+      svc.put(ServiceId.of(name), new ServiceConfig(ServiceId.of(name), name + "@.service", "bench",
+          instances, instances * 2, 10_000 + s * instances * 2, 1, List.of(), List.of(),
+          name + "-up", name + "-down", new UnitDefinition(name, name + "@.service", "/bench", options), Map.of()));
+      pol.put(name + "-up", threshold(name + "-up", type, "gt", 80));
+      pol.put(name + "-down", threshold(name + "-down", type, "lt", 10));
+    }
+    DynamiteConfig config = new DynamiteConfig(Map.of(), List.of(), null, "/services", "/metrics", svc, pol);
+    source = new SyntheticSource(clock, services, instances);
+    engine = ScalingEngine.builder()
+        .config(config)
+        .metricSource(source)
+        .target(new FakeScalingTarget())
+        .clock(clock)
+        .scheduler(scheduler)
+        .reconcileInterval(Duration.ofDays(1))
+        .build();
+    engine.start();
+    scheduler.runPending();
+  }
+
+  private static PolicyConfig threshold(String name, String type, String op, double threshold) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("comparative_operator", op);
+    s.put("threshold", threshold);
+    s.put("period", 30);
+    s.put("cooldown_period", 60);
+    return new PolicyConfig(name, "threshold", new MetricQuery(type, "cpu", false), s);
+  }
+
+  /** One tick: new samples for every instance, evaluated by every policy. */
+  void tick() {
+    clock.advance(Duration.ofSeconds(1));
+    engine.tickNow();
+  }
+
+  /**
+   * Produces one sample per instance per poll. Values cycle through 5..95 so that windows open and
+   * close on both policies, but never stay breached long enough to fire.
+   */
+  static final class SyntheticSource implements MetricSource {
+    private final ManualClock clock;
+    private final int services;
+    private final int instances;
+    private final String[][] uuids;
+    private final MetricQuery[] queries;
+    private int round;
+
+    SyntheticSource(ManualClock clock, int services, int instances) {
+      this.clock = clock;
+      this.services = services;
+      this.instances = instances;
+      this.uuids = new String[services][instances];
+      this.queries = new MetricQuery[services];
+      for (int s = 0; s < services; s++) {
+        queries[s] = new MetricQuery("type" + s, "cpu", false);
+        for (int i = 0; i < instances; i++) {
+          uuids[s][i] = "uuid-" + s + "-" + i;
+        }
+      }
+    }
+
+    @Override
+    public MetricPoll poll(List<MetricQuery> ignored) {
+      Instant now = clock.instant();
+      round++;
+      List<MetricSample> out = new ArrayList<>(services * instances);
+      for (int s = 0; s < services; s++) {
+        for (int i = 0; i < instances; i++) {
+          double v = 5 + ((round * 7 + s * 3 + i * 11) % 19) * 5;
+          out.add(new MetricSample(queries[s], uuids[s][i], now, v));
+        }
+      }
+      return MetricPoll.of(out);
+    }
+  }
+}
