@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -154,8 +153,7 @@ class OriginalConfigsTest {
     try {
       JsonNode units = new ObjectMapper()
           .readTree(Fixtures.original("derived/unit2dict-golden.json").toFile()).get("units");
-      for (Iterator<Map.Entry<String, JsonNode>> it = units.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> u = it.next();
+      for (Map.Entry<String, JsonNode> u : units.properties()) {
         if (u.getKey().endsWith("/" + unitFileName) && Files.exists(Fixtures.originalRoot().resolve(u.getKey()))) {
           List<UnitOption> out = new ArrayList<>();
           for (JsonNode o : u.getValue().get("options")) {

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,7 @@ class UnitFileParserTest {
         .readTree(Fixtures.original("derived/unit2dict-golden.json").toFile()).get("units");
     List<String> compared = new ArrayList<>();
     List<String> absent = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = units.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> unit = it.next();
+    for (Map.Entry<String, JsonNode> unit : units.properties()) {
       Path file = Fixtures.originalRoot().resolve(unit.getKey());
       if (!Files.isRegularFile(file)) {
         absent.add(unit.getKey());
