@@ -19,11 +19,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -133,7 +135,7 @@ public final class ConfigLoader {
    * @return the type names, sorted; always contains {@code threshold}
    */
   public Set<String> policyTypes() {
-    return java.util.Collections.unmodifiableSet(providers.keySet());
+    return Collections.unmodifiableSet(providers.keySet());
   }
 
   /**
@@ -736,7 +738,7 @@ public final class ConfigLoader {
         for (Map.Entry<ServiceId, Direction> ref : refs) {
           PolicySpec spec = new PolicySpec(d.name(), d.type(), ref.getKey(), ref.getValue(), d.query(), settings);
           PluginContext ctx = PluginContext.of(clock,
-              ref.getKey() + "/" + ref.getValue().name().toLowerCase(java.util.Locale.ROOT) + "/" + d.name(), d.type());
+              ref.getKey() + "/" + ref.getValue().name().toLowerCase(Locale.ROOT) + "/" + d.name(), d.type());
           List<ConfigProblem> problems;
           try {
             problems = provider.validate(spec, ctx);
@@ -788,7 +790,7 @@ public final class ConfigLoader {
   }
 
   private static Set<String> orderedSet(String... keys) {
-    return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(keys)));
+    return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(keys)));
   }
 
   /**
