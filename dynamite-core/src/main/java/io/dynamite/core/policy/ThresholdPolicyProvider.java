@@ -7,6 +7,7 @@ import io.dynamite.api.PolicySpec;
 import io.dynamite.api.spi.PluginContext;
 import io.dynamite.api.spi.ScalingPolicy;
 import io.dynamite.api.spi.ScalingPolicyProvider;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,6 +20,9 @@ import java.util.List;
  */
 @AutoService(ScalingPolicyProvider.class)
 public final class ThresholdPolicyProvider implements ScalingPolicyProvider {
+  private static final ConfigProblem MISSING_METRIC = new ConfigProblem("metric",
+      "required key is missing: a threshold policy needs service_type and metric");
+
   /** The type name. */
   public static final String TYPE = "threshold";
 
@@ -33,9 +37,30 @@ public final class ThresholdPolicyProvider implements ScalingPolicyProvider {
   @Override
   public ScalingPolicy create(PolicySpec spec, PluginContext context) {
     if (spec.query() == null) {
-      throw new ConfigException(List.of(new ConfigProblem("metric",
-          "required key is missing: a threshold policy needs service_type and metric")));
+      throw new ConfigException(List.of(MISSING_METRIC));
     }
     return new ThresholdPolicy(spec.direction(), spec.query().metric(), ThresholdSettings.parse(spec));
+  }
+
+  /**
+   * Reports a missing metric and every settings problem together (creating a policy stops at the
+   * first of the two).
+   *
+   * @param spec the policy's configuration
+   * @param context unused
+   * @return every problem, with paths relative to the policy entry; empty if valid
+   */
+  @Override
+  public List<ConfigProblem> validate(PolicySpec spec, PluginContext context) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    if (spec.query() == null) {
+      problems.add(MISSING_METRIC);
+    }
+    try {
+      ThresholdSettings.parse(spec);
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+    }
+    return problems;
   }
 }
