@@ -232,7 +232,11 @@ public final class ThresholdPolicy implements ScalingPolicy {
   }
 
   static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    // Six significant digits are plenty for a reason string and keep it readable.
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
   }
 
   static String human(Duration d) {
