@@ -1,0 +1,170 @@
+package io.dynamite.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamite.api.InstanceId;
+import io.dynamite.api.InstancePlan;
+import io.dynamite.api.ServiceId;
+import io.dynamite.api.TargetException;
+import io.dynamite.api.UnitHealth;
+import io.dynamite.api.UnitOption;
+import io.dynamite.api.UnitSpec;
+import io.dynamite.api.UnitStatus;
+import io.dynamite.testkit.fleet.FakeFleetServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract against {@link FakeFleetServer}, plus failures only a fake can inject. */
+class FakeFleetTargetContractTest extends FleetTargetContract {
+  private final FakeFleetServer fleet = FakeFleetServer.start();
+
+  @Override
+  protected String endpoint() {
+    return fleet.endpoint();
+  }
+
+  @Override
+  protected Duration startTimeout() {
+    return Duration.ofSeconds(5);
+  }
+
+  @AfterEach
+  @Override
+  void removeTestUnits() throws Exception {
+    // the contract's cleanup needs the server, so the server stops after it
+    try {
+      super.removeTestUnits();
+    } finally {
+      fleet.close();
+    }
+  }
+
+  private FleetTarget targetWith(Duration startTimeout) {
+    return FleetTarget.builder(client).pollInterval(Duration.ofMillis(20)).startTimeout(startTimeout).build();
+  }
+
+  @Test
+  void failedUnitMakesStartFailRetryablyAndDestroysTheInstance() {
+    InstancePlan p = plan(1);
+    fleet.failUnit(p.attached().get(0).name());
+    assertThatThrownBy(() -> get(target.start(p)))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(TargetException.class, e -> {
+          assertThat(e.retryable()).isTrue();
+          assertThat(e.getMessage()).contains(p.attached().get(0).name()).contains("failed/failed");
+        });
+    assertThat(fleet.unitNames()).isEmpty();
+  }
+
+  @Test
+  void startNotRunningByTheDeadlineIsRolledBack() {
+    fleet.setStartDelay(Duration.ofSeconds(30));
+    InstancePlan p = plan(2);
+    try (FleetTarget quick = targetWith(Duration.ofMillis(300))) {
+      assertThatThrownBy(() -> get(quick.start(p)))
+          .cause()
+          .isInstanceOfSatisfying(TargetException.class, e -> assertThat(e.retryable()).isTrue())
+          .hasMessageContaining("not running after");
+    }
+    assertThat(fleet.unitNames()).isEmpty();
+  }
+
+  @Test
+  void slowStarterIsAwaited() throws Exception {
+    fleet.setStartDelay(Duration.ofMillis(300));
+    InstancePlan p = plan(3);
+    var stage = target.start(p);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !fleet.states(p.main().name()).isEmpty());
+    assertThat(get(target.list()).stream().filter(s -> s.unitName().equals(p.main().name())).findFirst().orElseThrow().health())
+        .isIn(UnitHealth.STARTING, UnitHealth.RUNNING);
+    get(stage);
+    assertThat(fleet.states(p.main().name())).extracting(FakeFleetServer.UnitState::activeState).containsOnly("active");
+  }
+
+  @Test
+  void startRidesOutAnEtcdOutage() throws Exception {
+    fleet.etcdOutage(2, 3);
+    get(target.start(plan(4)));
+    assertThat(fleet.unit(plan(4).main().name()).orElseThrow().currentState()).isEqualTo("launched");
+  }
+
+  @Test
+  void restartAfterCrashAdoptsExistingUnitsWithoutResubmitting() throws Exception {
+    InstancePlan p = plan(5);
+    for (UnitSpec u : p.attached()) {
+      get(client.createUnit(u.name(), DesiredState.INACTIVE, u.options()));
+    }
+    get(client.createUnit(p.main().name(), DesiredState.LAUNCHED, p.main().options()));
+    fleet.clearRequests();
+    get(target.start(p));
+    assertThat(fleet.requests())
+        .filteredOn(r -> r.method().equals("PUT"))
+        .extracting(FakeFleetServer.Request::body)
+        .containsExactly("{\"desiredState\":\"launched\"}");
+    assertThat(fleet.unitNames()).hasSize(2);
+  }
+
+  @Test
+  void globalUnitWithoutCurrentStateStarts() throws Exception {
+    fleet.addMachine("0123456789abcdef0123456789abcdef", "127.0.0.2", Map.of());
+    String name = prefix + "-global@1.service";
+    UnitSpec main = new UnitSpec(name, List.of(
+        UnitOption.of("Service", "ExecStart", "/bin/sleep 1000"), UnitOption.of("X-Fleet", "Global", "true")));
+    InstancePlan p = new InstancePlan(new InstanceId(ServiceId.of("g"), name), 1, main, List.of());
+    get(target.start(p));
+    assertThat(get(client.getUnit(name)).orElseThrow().currentState()).isNull();
+    assertThat(fleet.states(name)).hasSize(2);
+    fleet.crashUnit(name);
+    assertThat(ours()).singleElement().extracting(UnitStatus::health).isEqualTo(UnitHealth.FAILED);
+  }
+
+  @Test
+  void listReportsHealthOfForeignAndDriftedUnits() throws Exception {
+    InstancePlan p = plan(6);
+    get(target.start(p));
+    fleet.crashUnit(p.main().name());
+    fleet.putUnit(prefix + "-loaded.service", List.of(UnitOption.of("Service", "ExecStart", "/bin/true")), "loaded");
+    fleet.removeMachine(FakeFleetServer.DEFAULT_MACHINE_ID);
+    fleet.putUnit(prefix + "-unscheduled.service", List.of(UnitOption.of("Service", "ExecStart", "/bin/true")), "launched");
+    assertThat(ours())
+        .extracting(UnitStatus::unitName, UnitStatus::health)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(p.main().name(), UnitHealth.FAILED),
+            org.assertj.core.groups.Tuple.tuple(p.attached().get(0).name(), UnitHealth.RUNNING),
+            org.assertj.core.groups.Tuple.tuple(prefix + "-loaded.service", UnitHealth.STOPPED),
+            org.assertj.core.groups.Tuple.tuple(prefix + "-unscheduled.service", UnitHealth.STARTING));
+  }
+
+  @Test
+  void listFollowsEveryPage() throws Exception {
+    fleet.setPageSize(2);
+    for (int i = 1; i <= 3; i++) {
+      get(target.start(plan(i)));
+    }
+    assertThat(ours()).hasSize(6).allSatisfy(s -> assertThat(s.health()).isEqualTo(UnitHealth.RUNNING));
+    assertThat(fleet.requests()).anySatisfy(r -> assertThat(r.query()).contains("nextPageToken=AgADAA"));
+  }
+
+  @Test
+  void templatesAreNeverLaunched() {
+    UnitSpec t = new UnitSpec(prefix + "@.service", List.of(UnitOption.of("Service", "ExecStart", "/bin/true")));
+    InstancePlan p = new InstancePlan(new InstanceId(ServiceId.of("t"), t.name()), 1, t, List.of());
+    assertThatThrownBy(() -> get(target.start(p))).cause().isInstanceOf(TargetException.class);
+    assertThatThrownBy(() -> client.setDesiredState(t.name(), DesiredState.LAUNCHED))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(fleet.requests()).isEmpty();
+  }
+
+  @Test
+  void stateIsPolledThroughTheFilterNeverThroughStateByName() throws Exception {
+    get(target.start(plan(12)));
+    assertThat(fleet.requests()).noneSatisfy(r -> assertThat(r.path()).startsWith("/fleet/v1/state/"));
+    assertThat(fleet.requests()).anySatisfy(r -> assertThat(r.query()).startsWith("unitName="));
+  }
+}
