@@ -8,7 +8,6 @@ import io.dynamite.api.event.EngineEvent;
 import io.dynamite.core.ScalingEngine;
 import io.dynamite.core.config.ConfigLoader;
 import io.dynamite.core.config.DynamiteConfig;
-import io.dynamite.examples.plugin.MovingAveragePolicyProvider;
 import io.dynamite.testkit.FakeMetricSource;
 import io.dynamite.testkit.FakeScalingTarget;
 import io.dynamite.testkit.ManualClock;
@@ -65,7 +64,7 @@ class TestingYourOwnPolicyTest {
               cooldown_seconds: 60
         """);
     // The plugin is found on the class path, as the daemon finds plugins in --plugins jars.
-    DynamiteConfig config = ConfigLoader.builder().policyProvider(new MovingAveragePolicyProvider()).build()
+    DynamiteConfig config = ConfigLoader.builder().discoverPlugins(getClass().getClassLoader()).build()
         .load(dir.resolve("dynamite.yaml"));
     engine = ScalingEngine.builder()
         .config(config)

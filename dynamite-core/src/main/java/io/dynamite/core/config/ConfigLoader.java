@@ -863,6 +863,23 @@ public final class ConfigLoader {
     }
 
     /**
+     * Registers every {@link ScalingPolicyProvider} that {@link java.util.ServiceLoader} finds on
+     * a class loader (plugins registered with {@code @AutoService}), as {@link
+     * #policyProvider(ScalingPolicyProvider)} does.
+     *
+     * @param loader where to look, for example the class loader of a plugins folder
+     * @return this builder
+     * @throws IllegalArgumentException if two providers of different classes share a type
+     */
+    public Builder discoverPlugins(ClassLoader loader) {
+      Objects.requireNonNull(loader, "loader");
+      for (ScalingPolicyProvider p : java.util.ServiceLoader.load(ScalingPolicyProvider.class, loader)) {
+        policyProvider(p);
+      }
+      return this;
+    }
+
+    /**
      * Registers policy types by name; see {@link #policyProvider(ScalingPolicyProvider)}.
      *
      * @param byType providers keyed by their type
