@@ -133,7 +133,12 @@ public final class MetricIngest {
     if (key.startsWith(layout.applicationPrefix())) {
       applyRegistration(change);
     }
-    if (change.removed() || change.value() == null || !key.startsWith(layout.metricsPrefix())) {
+    if (!key.startsWith(layout.metricsPrefix())) {
+      // registrations arrive on their own stream, which may run ahead of the metrics stream: they
+      // must not advance the checkpoint past metric changes not seen yet
+      return;
+    }
+    if (change.removed() || change.value() == null) {
       synchronized (this) {
         observedRevision = Math.max(observedRevision, change.revision());
       }
