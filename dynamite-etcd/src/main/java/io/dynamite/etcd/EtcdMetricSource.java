@@ -1,0 +1,545 @@
+package io.dynamite.etcd;
+
+import io.dynamite.api.MetricPoll;
+import io.dynamite.api.MetricQuery;
+import io.dynamite.api.MetricSourceException;
+import io.dynamite.api.spi.MetricSource;
+import io.dynamite.etcd.internal.KeyChange;
+import io.dynamite.etcd.internal.MetricIngest;
+import io.dynamite.etcd.internal.MetricLayout;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Metrics and registrations in the original Dynamite layout, read over the etcd v3 API.
+ *
+ * <p>The first {@link #poll} (or {@link #start}) reads the metrics prefix, the registrations
+ * prefix and the checkpoint in one transaction, then watches both prefixes from the next revision.
+ * From then on nothing is read per key or per uuid: samples arrive with the watch, are parsed and
+ * buffered (bounded; overflow is dropped and counted) and handed over by the next poll, each stream
+ * in timestamp order. Keys of streams no query reads are ignored, so stale uuid directories cost
+ * nothing (B21). A value that is not a number, lacks its JSON key or has a bad timestamp is
+ * rejected, counted and logged once per key, deleted in {@link MetricMode#CONSUME} mode, and never
+ * stalls other keys (B14).
+ *
+ * <p>Resume: before a poll returns its samples it commits, in one transaction, the revision up to
+ * which everything has been handed over (the checkpoint key, by default {@value
+ * #DEFAULT_CHECKPOINT_KEY}) and, in consume mode, the deletions of the handed-over keys. A new
+ * source skips keys at or below the checkpoint, so a restart neither loses nor re-applies samples.
+ * If the commit fails the poll throws a retryable {@link MetricSourceException} and the samples are
+ * delivered by the next poll.
+ *
+ * <p>Threading: one polling thread plus jetcd's callback threads. {@link #resolveInstance} may be
+ * called from any thread.
+ *
+ * @since 0.1
+ */
+public final class EtcdMetricSource implements MetricSource {
+  /** The default checkpoint key, beside the original's {@code /_dynamite/run} keys. */
+  public static final String DEFAULT_CHECKPOINT_KEY = "/_dynamite/run/metrics_revision";
+
+  private static final Logger log = LoggerFactory.getLogger(EtcdMetricSource.class);
+
+  private final EtcdConnection connection;
+  private final boolean ownsConnection;
+  private final MetricMode mode;
+  private final @Nullable String checkpointKey;
+  private final int maxTxnOps;
+  private final MetricIngest ingest;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean compactionWarned = new AtomicBoolean();
+  private final Object watchLock = new Object();
+
+  // guarded by watchLock
+  private final List<Watch.Watcher> watchers = new ArrayList<>();
+  // volatile: read by watch callbacks; set once by start
+  private volatile long checkpoint;
+  private volatile boolean started;
+  // engine thread only
+  private long committedRevision;
+  // engine thread only: the queries the last poll used
+  private List<MetricQuery> lastQueries = List.of();
+
+  private EtcdMetricSource(Builder b, EtcdConnection connection, boolean owns) {
+    this.connection = connection;
+    this.ownsConnection = owns;
+    this.mode = b.mode;
+    this.checkpointKey = b.checkpointKey;
+    this.maxTxnOps = b.maxTxnOps;
+    this.ingest =
+        new MetricIngest(
+            new MetricLayout(b.metricsBasePath, b.applicationBasePath),
+            b.bufferCapacity,
+            b.mode == MetricMode.CONSUME,
+            log);
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads what is stored and starts watching, if not done yet. Calling it is optional: the first
+   * {@link #poll} does it.
+   *
+   * @param queries the streams to read
+   * @throws MetricSourceException (retryable) if etcd cannot be read
+   */
+  public void start(List<MetricQuery> queries) {
+    Objects.requireNonNull(queries, "queries");
+    if (closed.get()) {
+      throw new IllegalStateException("source is closed");
+    }
+    ingest.setQueries(queries);
+    lastQueries = List.copyOf(queries);
+    if (started) {
+      return;
+    }
+    long revision = list(0);
+    watchFrom(revision + 1);
+    started = true;
+    log.info(
+        "etcd metric source started mode={} metrics={} registrations={} revision={} checkpoint={}",
+        mode,
+        ingest.layout().metricsPrefix(),
+        ingest.layout().applicationPrefix(),
+        revision,
+        checkpoint);
+  }
+
+  /** Reads checkpoint, metrics and registrations at one revision; returns that revision. */
+  private long list(long skipUpTo) {
+    Client c = connection.client();
+    ByteSequence metrics = bytes(ingest.layout().metricsPrefix());
+    ByteSequence apps = bytes(ingest.layout().applicationPrefix());
+    GetOption prefix = GetOption.builder().isPrefix(true).build();
+    List<Op> gets = new ArrayList<>(3);
+    gets.add(Op.get(metrics, prefix));
+    gets.add(Op.get(apps, prefix));
+    if (checkpointKey != null) {
+      gets.add(Op.get(bytes(checkpointKey), GetOption.DEFAULT));
+    }
+    TxnResponse r = await(c.getKVClient().txn().Then(gets.toArray(new Op[0])).commit(), "list");
+    List<GetResponse> got = r.getGetResponses();
+    long cp = skipUpTo;
+    if (checkpointKey != null && !got.get(2).getKvs().isEmpty()) {
+      String v = string(got.get(2).getKvs().get(0).getValue());
+      try {
+        cp = Math.max(cp, Long.parseLong(v.trim()));
+      } catch (NumberFormatException e) {
+        log.warn("ignoring unreadable checkpoint key={} value={}", checkpointKey, v);
+      }
+    }
+    checkpoint = cp;
+    committedRevision = Math.max(committedRevision, cp);
+    for (int i = 0; i < 2; i++) {
+      for (KeyValue kv : got.get(i).getKvs()) {
+        ingest.apply(
+            new KeyChange(string(kv.getKey()), string(kv.getValue()), kv.getModRevision(), false),
+            cp);
+      }
+    }
+    long revision = r.getHeader().getRevision();
+    ingest.observe(revision);
+    return revision;
+  }
+
+  private void watchFrom(long revision) {
+    Watch w = connection.client().getWatchClient();
+    synchronized (watchLock) {
+      for (String prefix :
+          List.of(ingest.layout().metricsPrefix(), ingest.layout().applicationPrefix())) {
+        WatchOption opt = WatchOption.builder().isPrefix(true).withRevision(revision).build();
+        watchers.add(w.watch(bytes(prefix), opt, new Listener()));
+      }
+    }
+  }
+
+  /** Applies watch events; on compaction lists again (the only error that needs it). */
+  private final class Listener implements Watch.Listener {
+    @Override
+    public void onNext(WatchResponse response) {
+      long cp = checkpoint;
+      for (WatchEvent e : response.getEvents()) {
+        KeyValue kv = e.getKeyValue();
+        boolean removed = e.getEventType() == WatchEvent.EventType.DELETE;
+        ingest.apply(
+            new KeyChange(
+                string(kv.getKey()),
+                removed ? null : string(kv.getValue()),
+                kv.getModRevision(),
+                removed),
+            cp);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (closed.get()) {
+        return;
+      }
+      if (t instanceof CompactedException) {
+        relist();
+      } else {
+        // jetcd resumes the watch by itself after network errors: re-creating it here would
+        // subscribe twice
+        log.warn("etcd watch interrupted, jetcd resumes it: {}", t.toString());
+      }
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
+
+  private void relist() {
+    synchronized (watchLock) {
+      if (closed.get()) {
+        return;
+      }
+      if (compactionWarned.compareAndSet(false, true)) {
+        log.warn("etcd watch revision was compacted; listing again");
+      }
+      watchers.forEach(Watch.Watcher::close);
+      watchers.clear();
+      try {
+        // everything seen so far is either buffered or handed over: skip it
+        long revision = list(ingest.observedRevision());
+        watchFrom(revision + 1);
+      } catch (MetricSourceException e) {
+        log.warn("etcd re-list after compaction failed; next poll retries: {}", e.getMessage());
+        started = false;
+      }
+    }
+  }
+
+  /**
+   * Hands over what arrived since the previous poll, after committing the checkpoint (and the
+   * deletions in consume mode). Starts the source on first use.
+   *
+   * @param queries every stream the engine reads
+   * @return the new samples, each stream in timestamp order, and rejected values
+   * @throws MetricSourceException (retryable) if etcd cannot be reached; nothing is lost
+   */
+  @Override
+  public MetricPoll poll(List<MetricQuery> queries) {
+    Objects.requireNonNull(queries, "queries");
+    if (!started) {
+      synchronized (watchLock) {
+        start(queries);
+      }
+    } else if (!queries.equals(lastQueries)) {
+      ingest.setQueries(queries);
+      lastQueries = List.copyOf(queries);
+    }
+    MetricIngest.Batch batch = ingest.drain();
+    if (batch.isEmpty()) {
+      return MetricPoll.EMPTY;
+    }
+    try {
+      commit(batch);
+    } catch (MetricSourceException e) {
+      ingest.requeue(batch);
+      throw e;
+    }
+    return new MetricPoll(batch.samples(), batch.rejected());
+  }
+
+  private void commit(MetricIngest.Batch batch) {
+    List<Op> first = new ArrayList<>();
+    if (checkpointKey != null && batch.revision() > committedRevision) {
+      first.add(
+          Op.put(
+              bytes(checkpointKey), bytes(Long.toString(batch.revision())), PutOption.DEFAULT));
+    }
+    List<List<Op>> txns = new ArrayList<>();
+    List<Op> current = first;
+    for (Map.Entry<String, Long> d : batch.deletes().entrySet()) {
+      if (current.size() >= maxTxnOps) {
+        txns.add(current);
+        current = new ArrayList<>();
+      }
+      // unguarded: a rewrite of the key after our read arrives through the watch as a new sample,
+      // so deleting the newer value loses nothing
+      current.add(Op.delete(bytes(d.getKey()), DeleteOption.DEFAULT));
+    }
+    if (!current.isEmpty()) {
+      txns.add(current);
+    }
+    // the checkpoint goes in the first transaction: if a later one fails, keys at or below the
+    // checkpoint are skipped (and deleted) by the next start, so nothing is applied twice
+    for (List<Op> ops : txns) {
+      await(connection.client().getKVClient().txn().Then(ops.toArray(new Op[0])).commit(), "commit");
+    }
+    committedRevision = Math.max(committedRevision, batch.revision());
+  }
+
+  /**
+   * Resolves a uuid to the unit name registered under {@code
+   * <application_base_path>/<serviceType>/<uuid>/service_instance_name}, following the watch (a
+   * removed registration no longer resolves). Exact match on type and uuid; the aggregated uuid
+   * {@code ""} never resolves.
+   *
+   * @param serviceType the metric's service type
+   * @param uuid the uuid
+   * @return the unit name with {@code .service}, or empty
+   */
+  @Override
+  public Optional<String> resolveInstance(String serviceType, String uuid) {
+    return ingest.resolve(serviceType, uuid);
+  }
+
+  /**
+   * Returns the revision of the last committed checkpoint.
+   *
+   * @return the revision up to which samples have been handed over
+   */
+  public long committedRevision() {
+    return committedRevision;
+  }
+
+  /**
+   * Returns how many samples were dropped because the buffer was full.
+   *
+   * @return the count
+   */
+  public long droppedSamples() {
+    return ingest.dropped();
+  }
+
+  /**
+   * Returns how many values were rejected.
+   *
+   * @return the count
+   */
+  public long rejectedValues() {
+    return ingest.rejectedTotal();
+  }
+
+  /**
+   * Returns the mode.
+   *
+   * @return consume or shared
+   */
+  public MetricMode mode() {
+    return mode;
+  }
+
+  /** Stops watching and closes the connection if this source opened it. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (watchLock) {
+      watchers.forEach(Watch.Watcher::close);
+      watchers.clear();
+    }
+    if (ownsConnection) {
+      connection.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EtcdMetricSource[" + mode + ", " + ingest.layout().metricsPrefix() + ", " + connection + "]";
+  }
+
+  private <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) {
+    try {
+      return f.get(connection.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MetricSourceException("interrupted during etcd " + what, false, e);
+    } catch (ExecutionException e) {
+      throw new MetricSourceException(
+          "etcd " + what + " failed: " + e.getCause(), true, e.getCause());
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw new MetricSourceException(
+          "etcd " + what + " timed out after " + connection.requestTimeout(), true, e);
+    }
+  }
+
+  static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  static String string(ByteSequence b) {
+    return b.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Builds an {@link EtcdMetricSource}. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable EtcdSettings settings;
+    private @Nullable EtcdConnection connection;
+    private @Nullable Client client;
+    private String metricsBasePath = "/metrics";
+    private String applicationBasePath = "/services";
+    private MetricMode mode = MetricMode.CONSUME;
+    private @Nullable String checkpointKey = DEFAULT_CHECKPOINT_KEY;
+    private int bufferCapacity = 100_000;
+    private int maxTxnOps = 128;
+
+    private Builder() {}
+
+    /**
+     * Connects with these settings; the source owns and closes the connection.
+     *
+     * @param settings the settings
+     * @return this builder
+     */
+    public Builder settings(EtcdSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Uses a shared connection, which the source never closes.
+     *
+     * @param connection the connection
+     * @return this builder
+     */
+    public Builder connection(EtcdConnection connection) {
+      this.connection = Objects.requireNonNull(connection, "connection");
+      return this;
+    }
+
+    /**
+     * Uses a caller-owned jetcd client, which the source never closes.
+     *
+     * @param client the client
+     * @return this builder
+     */
+    public Builder client(Client client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Sets {@code metrics_base_path} (default {@code /metrics}).
+     *
+     * @param path the base path
+     * @return this builder
+     */
+    public Builder metricsBasePath(String path) {
+      this.metricsBasePath = MetricLayout.normalize(path);
+      return this;
+    }
+
+    /**
+     * Sets {@code application_base_path} (default {@code /services}), where instances register
+     * (honoured, unlike the original: B3).
+     *
+     * @param path the base path
+     * @return this builder
+     */
+    public Builder applicationBasePath(String path) {
+      this.applicationBasePath = MetricLayout.normalize(path);
+      return this;
+    }
+
+    /**
+     * Sets the mode (default {@link MetricMode#CONSUME}, as the original).
+     *
+     * @param mode the mode
+     * @return this builder
+     */
+    public Builder mode(MetricMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Sets the key the handed-over revision is stored under (default {@value
+     * #DEFAULT_CHECKPOINT_KEY}), or null to keep it in memory only (a restart then delivers
+     * every stored sample again in shared mode).
+     *
+     * @param key the key, or null
+     * @return this builder
+     */
+    public Builder checkpointKey(@Nullable String key) {
+      this.checkpointKey = key == null ? null : MetricLayout.normalize(key);
+      return this;
+    }
+
+    /**
+     * Sets how many samples may wait between polls (default 100,000); more are dropped and
+     * counted.
+     *
+     * @param capacity positive
+     * @return this builder
+     */
+    public Builder bufferCapacity(int capacity) {
+      if (capacity <= 0) {
+        throw new IllegalArgumentException("capacity must be positive: " + capacity);
+      }
+      this.bufferCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Sets the most operations per transaction (default 128, etcd's {@code --max-txn-ops}).
+     *
+     * @param ops at least 2
+     * @return this builder
+     */
+    public Builder maxTxnOps(int ops) {
+      if (ops < 2) {
+        throw new IllegalArgumentException("maxTxnOps must be at least 2: " + ops);
+      }
+      this.maxTxnOps = ops;
+      return this;
+    }
+
+    /**
+     * Builds the source. It connects on first use.
+     *
+     * @return the source
+     * @throws IllegalStateException unless exactly one of settings, connection and client is set
+     */
+    public EtcdMetricSource build() {
+      int n = (settings != null ? 1 : 0) + (connection != null ? 1 : 0) + (client != null ? 1 : 0);
+      if (n != 1) {
+        throw new IllegalStateException("set exactly one of settings, connection or client");
+      }
+      if (settings != null) {
+        return new EtcdMetricSource(this, EtcdConnection.open(settings), true);
+      }
+      if (client != null) {
+        return new EtcdMetricSource(
+            this, EtcdConnection.of(client, java.time.Duration.ofSeconds(5)), false);
+      }
+      return new EtcdMetricSource(this, Objects.requireNonNull(connection), false);
+    }
+  }
+}
