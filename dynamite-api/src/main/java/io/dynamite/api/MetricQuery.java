@@ -2,6 +2,7 @@ package io.dynamite.api;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which metric stream a policy reads, in the original Dynamite's terms.
@@ -25,6 +26,26 @@ public record MetricQuery(String serviceType, String metric, boolean aggregated)
     if (metric.isEmpty()) {
       throw new IllegalArgumentException("metric must not be empty");
     }
+  }
+
+  /**
+   * Compares by value, with an identity fast path: the engine looks every sample's query up in a
+   * hash map, and sources usually hand back the very query objects they were polled with.
+   */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (this == o) {
+      return true;
+    }
+    return o instanceof MetricQuery q
+        && aggregated == q.aggregated
+        && serviceType.equals(q.serviceType)
+        && metric.equals(q.metric);
+  }
+
+  @Override
+  public int hashCode() {
+    return (serviceType.hashCode() * 31 + metric.hashCode()) * 31 + Boolean.hashCode(aggregated);
   }
 
   /**

@@ -434,7 +434,7 @@ public final class ScalingEngine implements AutoCloseable {
     Instant now = clock.instant();
     Map<String, UnitStatus> byName = index(units);
     for (ServiceRuntime rt : services.values()) {
-      rt.instances.clear();
+      rt.clear();
       rt.failures = 0;
       rt.backoffUntil = null;
     }
@@ -465,7 +465,7 @@ public final class ScalingEngine implements AutoCloseable {
         summary.add("instance " + r.id() + " does not fit the number table (configuration changed?); counted anyway");
       }
       Instance inst = new Instance(rt.plan(r.number()), Instance.Phase.RUNNING, now);
-      rt.instances.put(inst.plan.id().unitName(), inst);
+      rt.add(inst);
       adopted++;
     }
     int finished = 0;
@@ -482,7 +482,7 @@ public final class ScalingEngine implements AutoCloseable {
       }
       if (intent.kind() == ActionIntent.Kind.START && allPresent && rt != null && rt.claim(plan.number())) {
         Instance inst = new Instance(plan, Instance.Phase.RUNNING, now);
-        rt.instances.put(plan.id().unitName(), inst);
+        rt.add(inst);
         safeStore(rt, () -> {
           store.saveInstance(ServiceRuntime.record(inst));
           store.deleteIntent(intent.id());
@@ -497,7 +497,7 @@ public final class ScalingEngine implements AutoCloseable {
             intent.kind() == ActionIntent.Kind.START ? Instance.Phase.ROLLING_BACK : Instance.Phase.STOPPING, now);
         inst.intentId = intent.id();
         inst.reason = "recovering an interrupted " + intent.kind().name().toLowerCase(java.util.Locale.ROOT);
-        rt.instances.put(plan.id().unitName(), inst);
+        rt.add(inst);
         stopUnits(rt, inst, true);
       } else {
         recoverOrphanIntent(intent);
@@ -598,9 +598,16 @@ public final class ScalingEngine implements AutoCloseable {
   private void route(List<MetricSample> samples) {
     count("samples", samples.size());
     long unrouted = 0;
+    // Sources deliver each stream's samples together, so remembering the last stream's route
+    // saves a hash lookup (and its cache misses) for almost every sample.
+    MetricQuery lastQuery = null;
+    PolicyHandle[] targets = null;
     for (int i = 0, n = samples.size(); i < n; i++) {
       MetricSample s = samples.get(i);
-      PolicyHandle[] targets = legacyRouting ? legacyRoutes.get(s.query().metric()) : routes.get(s.query());
+      if (s.query() != lastQuery) {
+        lastQuery = s.query();
+        targets = legacyRouting ? legacyRoutes.get(lastQuery.metric()) : routes.get(lastQuery);
+      }
       if (targets == null) {
         unrouted++;
         continue;
@@ -627,11 +634,12 @@ public final class ScalingEngine implements AutoCloseable {
 
   private void evaluate(PolicyHandle h, Instant now) {
     ServiceView view = h.service.view();
-    List<MetricSample> samples = h.buffer.isEmpty() ? List.of() : List.copyOf(h.buffer);
+    PolicyInput input = new PolicyInput(view, h.buffer.isEmpty() ? List.of() : h.buffer, now); // copies
+    List<MetricSample> samples = input.samples();
     h.buffer.clear();
     ScalingDecision decision;
     try {
-      decision = h.policy.evaluate(new PolicyInput(view, samples, now));
+      decision = h.policy.evaluate(input);
       Objects.requireNonNull(decision, "policy returned null");
     } catch (RuntimeException e) {
       count("policy.errors");
@@ -722,7 +730,7 @@ public final class ScalingEngine implements AutoCloseable {
       actionFailed(rt, Direction.UP, plan.id(), attempt, "could not record intent: " + describe(e));
       return "the state store failed: " + describe(e);
     }
-    rt.instances.put(plan.id().unitName(), inst);
+    rt.add(inst);
     count("actions.started");
     log.info("starting instance={} attempt={} reason={}", plan.id(), attempt, reason);
     emit(new EngineEvent.ActionStarted(now, Direction.UP, plan.id(), attempt, reason));
@@ -737,8 +745,7 @@ public final class ScalingEngine implements AutoCloseable {
   private void onStarted(ServiceRuntime rt, Instance inst, @Nullable Throwable err) {
     Instant now = clock.instant();
     if (err == null) {
-      inst.phase = Instance.Phase.RUNNING;
-      inst.since = now;
+      rt.setPhase(inst, Instance.Phase.RUNNING, now);
       rt.failures = 0;
       rt.backoffUntil = null;
       safeStore(rt, () -> {
@@ -759,8 +766,7 @@ public final class ScalingEngine implements AutoCloseable {
     }
     actionFailed(rt, Direction.UP, inst.plan.id(), inst.attempt, describe(err), retry ? retryAt : null);
     // Undo whatever part of the instance exists so that its number can be reused safely (B10).
-    inst.phase = Instance.Phase.ROLLING_BACK;
-    inst.since = now;
+    rt.setPhase(inst, Instance.Phase.ROLLING_BACK, now);
     stopUnits(rt, inst, true);
   }
 
@@ -775,9 +781,9 @@ public final class ScalingEngine implements AutoCloseable {
       return "the previous action failed; next attempt at " + rt.backoffUntil;
     }
     List<InstanceInfo> candidates = new ArrayList<>();
-    for (Instance i : rt.instances.values()) {
-      if (i.phase == Instance.Phase.RUNNING) {
-        candidates.add(new InstanceInfo(i.plan.id(), i.number(), i.since));
+    for (Instance i : rt.all()) {
+      if (i.phase() == Instance.Phase.RUNNING) {
+        candidates.add(new InstanceInfo(i.plan.id(), i.number(), i.since()));
       }
     }
     if (candidates.isEmpty()) {
@@ -788,7 +794,7 @@ public final class ScalingEngine implements AutoCloseable {
       Optional<String> unit = resolve(query.serviceType(), trigger);
       if (unit.isPresent()) {
         InstanceId candidate = new InstanceId(rt.id(), unit.get());
-        if (rt.instances.containsKey(unit.get())) {
+        if (rt.get(unit.get()) != null) {
           breaching = candidate;
         }
       }
@@ -803,8 +809,8 @@ public final class ScalingEngine implements AutoCloseable {
     if (victim.isEmpty()) {
       return "the victim selector chose no instance";
     }
-    Instance inst = rt.instances.get(victim.get().unitName());
-    if (inst == null || inst.phase != Instance.Phase.RUNNING) {
+    Instance inst = rt.get(victim.get().unitName());
+    if (inst == null || inst.phase() != Instance.Phase.RUNNING) {
       return "the victim selector chose " + victim.get() + ", which is not a running instance";
     }
     if (dryRun) {
@@ -813,15 +819,14 @@ public final class ScalingEngine implements AutoCloseable {
     if (closed()) {
       return "the engine is closing";
     }
-    inst.phase = Instance.Phase.STOPPING;
-    inst.since = now;
+    rt.setPhase(inst, Instance.Phase.STOPPING, now);
     inst.attempt = 1;
     inst.reason = reason;
     inst.intentId = newIntentId();
     try {
       store.saveIntent(new ActionIntent(inst.intentId, ActionIntent.Kind.STOP, inst.plan, now));
     } catch (RuntimeException e) {
-      inst.phase = Instance.Phase.RUNNING;
+      rt.setPhase(inst, Instance.Phase.RUNNING, now);
       inst.intentId = null;
       actionFailed(rt, Direction.DOWN, inst.plan.id(), 1, "could not record intent: " + describe(e));
       return "the state store failed: " + describe(e);
@@ -848,7 +853,7 @@ public final class ScalingEngine implements AutoCloseable {
   private void onStopped(ServiceRuntime rt, Instance inst, boolean undo, @Nullable Throwable err) {
     Instant now = clock.instant();
     if (err == null) {
-      rt.instances.remove(inst.plan.id().unitName());
+      rt.remove(inst);
       rt.release(inst.number());
       String intent = inst.intentId;
       safeStore(rt, () -> {
@@ -874,13 +879,12 @@ public final class ScalingEngine implements AutoCloseable {
     actionFailed(rt, Direction.DOWN, inst.plan.id(), inst.attempt - 1, describe(err), giveUp ? null : retryAt);
     if (giveUp) {
       // Leave the instance counted; reconciliation notices if its units did disappear.
-      inst.phase = Instance.Phase.RUNNING;
-      inst.since = now;
+      rt.setPhase(inst, Instance.Phase.RUNNING, now);
       return;
     }
     try {
       scheduler.schedule(() -> run(() -> {
-        if (!closed() && rt.instances.get(inst.plan.id().unitName()) == inst) {
+        if (!closed() && rt.get(inst.plan.id().unitName()) == inst) {
           stopUnits(rt, inst, undo);
         }
       }), Duration.between(now, retryAt).toNanos(), TimeUnit.NANOSECONDS);
@@ -943,15 +947,15 @@ public final class ScalingEngine implements AutoCloseable {
   private void reconcileWith(Map<String, UnitStatus> units) {
     Set<String> known = new HashSet<>();
     for (ServiceRuntime rt : services.values()) {
-      for (Instance inst : List.copyOf(rt.instances.values())) {
+      for (Instance inst : List.copyOf(rt.all())) {
         known.addAll(inst.plan.unitNames());
-        if (inst.phase != Instance.Phase.RUNNING) {
+        if (inst.phase() != Instance.Phase.RUNNING) {
           continue;
         }
         UnitStatus st = units.get(inst.plan.id().unitName());
         if (st == null) {
           drift(inst.plan.id().unitName(), EngineEvent.DriftDetected.Drift.GONE, "unit vanished from the target");
-          rt.instances.remove(inst.plan.id().unitName());
+          rt.remove(inst);
           rt.release(inst.number());
           safeStore(rt, () -> {
             store.deleteInstance(inst.plan.id());
@@ -959,8 +963,7 @@ public final class ScalingEngine implements AutoCloseable {
           });
         } else if (st.health() == UnitHealth.FAILED) {
           drift(inst.plan.id().unitName(), EngineEvent.DriftDetected.Drift.FAILED, "unit failed on the target: " + st.detail());
-          inst.phase = Instance.Phase.STOPPING;
-          inst.since = clock.instant();
+          rt.setPhase(inst, Instance.Phase.STOPPING, clock.instant());
           inst.reason = "unit failed on the target; replacing it";
           inst.intentId = newIntentId();
           String id = inst.intentId;
@@ -1130,8 +1133,8 @@ public final class ScalingEngine implements AutoCloseable {
       List<EngineSnapshot.ServiceSnapshot> out = new ArrayList<>();
       for (ServiceRuntime rt : services.values()) {
         List<EngineSnapshot.InstanceSnapshot> inst = new ArrayList<>();
-        for (Instance i : rt.instances.values()) {
-          inst.add(new EngineSnapshot.InstanceSnapshot(i.plan.id(), i.number(), i.phase.name(), i.since));
+        for (Instance i : rt.all()) {
+          inst.add(new EngineSnapshot.InstanceSnapshot(i.plan.id(), i.number(), i.phase().name(), i.since()));
         }
         out.add(new EngineSnapshot.ServiceSnapshot(rt.view(), inst, rt.backoffUntil));
       }

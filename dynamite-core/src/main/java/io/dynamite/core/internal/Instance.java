@@ -22,10 +22,10 @@ public final class Instance {
 
   /** The instance's plan. */
   public final InstancePlan plan;
-  /** Current phase. */
-  public Phase phase;
+  /** Current phase; change it only through {@link ServiceRuntime#setPhase}, which keeps counts. */
+  Phase phase;
   /** When the phase began. */
-  public Instant since;
+  Instant since;
   /** Id of the intent of the action in flight, if any. */
   public @Nullable String intentId;
   /** Attempts of the current action. */
@@ -44,6 +44,24 @@ public final class Instance {
     this.plan = plan;
     this.phase = phase;
     this.since = since;
+  }
+
+  /**
+   * Returns the current phase.
+   *
+   * @return the phase
+   */
+  public Phase phase() {
+    return phase;
+  }
+
+  /**
+   * Returns when the current phase began.
+   *
+   * @return the time
+   */
+  public Instant since() {
+    return since;
   }
 
   /**

@@ -25,7 +25,9 @@ public final class ServiceRuntime {
   /** The attached services' configurations, in configuration order. */
   public final List<ServiceConfig> attached;
   /** Instances by main unit name (sorted, so iteration is deterministic). */
-  public final TreeMap<String, Instance> instances = new TreeMap<>();
+  private final TreeMap<String, Instance> instances = new TreeMap<>();
+  /** Instances per phase, kept in step with {@link #instances} so that gates cost O(1). */
+  private final int[] counts = new int[Instance.Phase.values().length];
   private final @Nullable NumberAllocator numbers;
   /** Consecutive failed actions; drives the backoff. */
   public int failures;
@@ -66,13 +68,77 @@ public final class ServiceRuntime {
    * @return the count
    */
   public int count(Instance.Phase phase) {
-    int n = 0;
-    for (Instance i : instances.values()) {
-      if (i.phase == phase) {
-        n++;
-      }
+    return counts[phase.ordinal()];
+  }
+
+  /**
+   * Adds (or replaces) an instance.
+   *
+   * @param i the instance
+   */
+  public void add(Instance i) {
+    Instance prev = instances.put(i.plan.id().unitName(), i);
+    if (prev != null) {
+      counts[prev.phase.ordinal()]--;
     }
-    return n;
+    counts[i.phase.ordinal()]++;
+  }
+
+  /**
+   * Removes an instance if it is the one tracked under its name.
+   *
+   * @param i the instance
+   * @return true if it was removed
+   */
+  public boolean remove(Instance i) {
+    String name = i.plan.id().unitName();
+    if (instances.get(name) != i) {
+      return false;
+    }
+    instances.remove(name);
+    counts[i.phase.ordinal()]--;
+    return true;
+  }
+
+  /** Forgets every instance. */
+  public void clear() {
+    instances.clear();
+    java.util.Arrays.fill(counts, 0);
+  }
+
+  /**
+   * Moves an instance to a phase.
+   *
+   * @param i a tracked instance
+   * @param phase the new phase
+   * @param since when it entered the phase
+   */
+  public void setPhase(Instance i, Instance.Phase phase, java.time.Instant since) {
+    if (instances.get(i.plan.id().unitName()) == i) {
+      counts[i.phase.ordinal()]--;
+      counts[phase.ordinal()]++;
+    }
+    i.phase = phase;
+    i.since = since;
+  }
+
+  /**
+   * Returns the instance tracked under a main unit name.
+   *
+   * @param unitName the main unit's name
+   * @return the instance or null
+   */
+  public @Nullable Instance get(String unitName) {
+    return instances.get(unitName);
+  }
+
+  /**
+   * Returns the tracked instances, sorted by unit name.
+   *
+   * @return a live, unmodifiable view
+   */
+  public java.util.Collection<Instance> all() {
+    return java.util.Collections.unmodifiableCollection(instances.values());
   }
 
   /**
@@ -82,13 +148,7 @@ public final class ServiceRuntime {
    * @return the projected count
    */
   public int projected() {
-    int n = 0;
-    for (Instance i : instances.values()) {
-      if (i.phase == Instance.Phase.RUNNING || i.phase == Instance.Phase.STARTING) {
-        n++;
-      }
-    }
-    return n;
+    return counts[Instance.Phase.RUNNING.ordinal()] + counts[Instance.Phase.STARTING.ordinal()];
   }
 
   /**
@@ -97,18 +157,8 @@ public final class ServiceRuntime {
    * @return the view
    */
   public ServiceView view() {
-    int running = 0;
-    int starting = 0;
-    int stopping = 0;
-    for (Instance i : instances.values()) {
-      switch (i.phase) {
-        case RUNNING -> running++;
-        case STARTING -> starting++;
-        case STOPPING -> stopping++;
-        default -> { }
-      }
-    }
-    return new ServiceView(id(), running, starting, stopping, config.minInstance(), config.effectiveMax());
+    return new ServiceView(id(), count(Instance.Phase.RUNNING), count(Instance.Phase.STARTING),
+        count(Instance.Phase.STOPPING), config.minInstance(), config.effectiveMax());
   }
 
   /**

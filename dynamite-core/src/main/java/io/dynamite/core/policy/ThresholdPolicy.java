@@ -60,6 +60,8 @@ public final class ThresholdPolicy implements ScalingPolicy {
   private long cooldownStart = NONE;
   private long newestSeen = NONE;
   private int evaluations;
+  /** How many uuids have a window open; kept in step with the states to avoid scanning them. */
+  private int openWindows;
 
   /** Memory for one uuid: guarded by the engine's one-thread-at-a-time contract. */
   private static final class UuidState {
@@ -120,7 +122,7 @@ public final class ThresholdPolicy implements ScalingPolicy {
       if (inCooldown(ts)) {
         sawCooldown = true;
         if (!settings.legacy()) {
-          st.windowStart = NONE; // B7: a window open across a cooldown is stale
+          closeWindow(st); // B7: a window open across a cooldown is stale
         }
         continue;
       }
@@ -129,6 +131,7 @@ public final class ThresholdPolicy implements ScalingPolicy {
         if (ok) {
           st.windowStart = ts;
           st.windowSamples = 1;
+          openWindows++;
         }
         continue;
       }
@@ -136,13 +139,13 @@ public final class ThresholdPolicy implements ScalingPolicy {
         if (ok) {
           st.windowSamples++;
         } else {
-          st.windowStart = NONE;
+          closeWindow(st);
         }
         continue;
       }
       // First sample after the window.
       long windowStart = st.windowStart;
-      st.windowStart = NONE;
+      closeWindow(st);
       if (!ok && !settings.legacy()) {
         continue; // B7: the closing sample is back to normal, so the breach did not last
       }
@@ -177,12 +180,14 @@ public final class ThresholdPolicy implements ScalingPolicy {
   }
 
   private boolean anyWindowOpen() {
-    for (UuidState s : states.values()) {
-      if (s.windowStart != NONE) {
-        return true;
-      }
+    return openWindows > 0;
+  }
+
+  private void closeWindow(UuidState st) {
+    if (st.windowStart != NONE) {
+      st.windowStart = NONE;
+      openWindows--;
     }
-    return false;
   }
 
   private String describeFire(MetricSample closing, Instant windowStart, int windowSamples) {
@@ -201,6 +206,9 @@ public final class ThresholdPolicy implements ScalingPolicy {
     for (Iterator<UuidState> it = states.values().iterator(); it.hasNext(); ) {
       UuidState s = it.next();
       if (s.latest != NONE && s.latest < limit) {
+        if (s.windowStart != NONE) {
+          openWindows--;
+        }
         it.remove();
       }
     }

@@ -102,7 +102,15 @@ final class LargeFleet {
     }
 
     @Override
-    public MetricPoll poll(List<MetricQuery> ignored) {
+    public MetricPoll poll(List<MetricQuery> polled) {
+      // Like a real source, hand back the query objects the engine polled with.
+      java.util.Map<MetricQuery, MetricQuery> canonical = new java.util.HashMap<>();
+      for (MetricQuery q : polled) {
+        canonical.put(q, q);
+      }
+      for (int s = 0; s < services; s++) {
+        queries[s] = canonical.getOrDefault(queries[s], queries[s]);
+      }
       Instant now = clock.instant();
       round++;
       List<MetricSample> out = new ArrayList<>(services * instances);
