@@ -19,16 +19,18 @@ public final class EngineFootprint {
   public static void main(String[] args) {
     int services = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int instances = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    boolean bookkeeping = args.length > 2 && args[2].equals("recording-target");
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     long before = used(mem);
-    LargeFleet fleet = new LargeFleet(services, instances);
+    LargeFleet fleet = new LargeFleet(services, instances, bookkeeping);
     for (int i = 0; i < 100; i++) {
       fleet.tick();
     }
     long after = used(mem);
     int total = services * instances;
     System.out.printf("services=%d instances=%d total=%d%n", services, instances, total);
-    System.out.printf("retained heap: %.1f MB, %.0f bytes per instance (includes the fake target's bookkeeping)%n",
+    System.out.printf("target=%s retained heap: %.1f MB, %.0f bytes per instance%n",
+        bookkeeping ? "FakeScalingTarget (records every action)" : "none (engine only)",
         (after - before) / 1e6, (after - before) / (double) total);
     System.out.println("running=" + fleet.engine.snapshot().services().stream().mapToInt(s -> s.view().running()).sum());
   }

@@ -33,6 +33,16 @@ final class LargeFleet {
   final ScalingEngine engine;
 
   LargeFleet(int services, int instances) {
+    this(services, instances, false);
+  }
+
+  /**
+   * Creates the fleet.
+   *
+   * @param bookkeepingTarget true for the testkit's recording target (which keeps every action and
+   *     unit operation), false for a target that keeps nothing, so that only the engine is measured
+   */
+  LargeFleet(int services, int instances, boolean bookkeepingTarget) {
     Map<ServiceId, ServiceConfig> svc = new LinkedHashMap<>();
     Map<String, PolicyConfig> pol = new LinkedHashMap<>();
     List<UnitOption> options = List.of(UnitOption.of("Unit", "Description", "bench"),
@@ -51,7 +61,7 @@ final class LargeFleet {
     engine = ScalingEngine.builder()
         .config(config)
         .metricSource(source)
-        .target(new FakeScalingTarget())
+        .target(bookkeepingTarget ? new FakeScalingTarget() : new NullTarget())
         .clock(clock)
         .scheduler(scheduler)
         .reconcileInterval(Duration.ofDays(1))
@@ -73,6 +83,24 @@ final class LargeFleet {
   void tick() {
     clock.advance(Duration.ofSeconds(1));
     engine.tickNow();
+  }
+
+  /** Completes every action at once and remembers nothing. */
+  static final class NullTarget implements io.dynamite.api.spi.ScalingTarget {
+    @Override
+    public java.util.concurrent.CompletionStage<Void> start(io.dynamite.api.InstancePlan plan) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> stop(io.dynamite.api.InstancePlan plan) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<List<io.dynamite.api.UnitStatus>> list() {
+      return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    }
   }
 
   /**
