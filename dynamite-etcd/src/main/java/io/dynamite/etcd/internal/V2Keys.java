@@ -102,8 +102,10 @@ public final class V2Keys implements AutoCloseable {
    * @param action set, create, update, compareAndSwap, delete, expire, compareAndDelete
    * @param node the node after the change (before for removals: key and index only)
    * @param dir whether the node is a directory
+   * @param etcdIndex etcd's index when the watch was answered ({@code X-Etcd-Index}); far above
+   *     the node's index means the watcher lags behind a burst of changes
    */
-  public record Event(String action, Node node, boolean dir) {
+  public record Event(String action, Node node, boolean dir, long etcdIndex) {
     /**
      * Tells whether the change removed the node.
      *
@@ -247,7 +249,8 @@ public final class V2Keys implements AutoCloseable {
                   new Event(
                       body.path("action").asText(),
                       new Node(n.path("key").asText(), v == null || v.isNull() ? null : v.asText(), n.path("modifiedIndex").asLong()),
-                      n.path("dir").asBoolean(false)));
+                      n.path("dir").asBoolean(false),
+                      index));
             } catch (IOException | RuntimeException e) {
               f.completeExceptionally(e);
             }
