@@ -39,6 +39,12 @@ public final class RpcsPerCycleBench {
 
   private RpcsPerCycleBench() {}
 
+  /**
+   * Runs the benchmark and prints the figures.
+   *
+   * @param args optional sizes, see the class comment
+   * @throws Exception if etcd cannot be started or a write fails
+   */
   public static void main(String[] args) throws Exception {
     int instances = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int stale = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
