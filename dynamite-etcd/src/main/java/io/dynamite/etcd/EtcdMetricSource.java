@@ -80,8 +80,8 @@ public final class EtcdMetricSource implements MetricSource {
   // volatile: read by watch callbacks; set once by start
   private volatile long checkpoint;
   private volatile boolean started;
-  // engine thread only
-  private long committedRevision;
+  // written by the engine thread; volatile for monitoring reads
+  private volatile long committedRevision;
   // engine thread only: the queries the last poll used
   private List<MetricQuery> lastQueries = List.of();
 
@@ -125,7 +125,8 @@ public final class EtcdMetricSource implements MetricSource {
     if (started) {
       return;
     }
-    long revision = list(0);
+    // after a failed re-list, what was already seen is buffered or handed over: skip it
+    long revision = list(ingest.observedRevision());
     watchFrom(revision + 1);
     started = true;
     log.info(

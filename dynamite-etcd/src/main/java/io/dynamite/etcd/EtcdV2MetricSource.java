@@ -72,8 +72,8 @@ public final class EtcdV2MetricSource implements MetricSource {
 
   private volatile boolean started;
   private volatile long checkpoint;
-  // engine thread only
-  private long committedRevision;
+  // written by the engine thread; volatile for monitoring reads
+  private volatile long committedRevision;
   private List<MetricQuery> lastQueries = List.of();
 
   private EtcdV2MetricSource(Builder b) {
