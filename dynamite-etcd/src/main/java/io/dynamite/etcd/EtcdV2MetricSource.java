@@ -7,6 +7,7 @@ import io.dynamite.api.spi.MetricSource;
 import io.dynamite.etcd.internal.KeyChange;
 import io.dynamite.etcd.internal.MetricIngest;
 import io.dynamite.etcd.internal.MetricLayout;
+import io.dynamite.etcd.internal.PemTls;
 import io.dynamite.etcd.internal.V2Keys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,12 @@ public final class EtcdV2MetricSource implements MetricSource {
 
   private EtcdV2MetricSource(Builder b) {
     this.requestTimeout = b.requestTimeout;
-    this.keys = new V2Keys(Objects.requireNonNull(b.endpoint), b.requestTimeout, b.authorization());
+    this.keys =
+        new V2Keys(
+            Objects.requireNonNull(b.endpoint),
+            b.requestTimeout,
+            b.authorization(),
+            b.caFile == null ? null : PemTls.load(b.caFile, b.certFile, b.keyFile));
     this.mode = b.mode;
     this.checkpointKey = b.checkpointKey;
     this.backoff = b.backoff;
@@ -361,6 +367,9 @@ public final class EtcdV2MetricSource implements MetricSource {
     private @Nullable String endpoint;
     private @Nullable String user;
     private @Nullable String password;
+    private java.nio.file.@Nullable Path caFile;
+    private java.nio.file.@Nullable Path certFile;
+    private java.nio.file.@Nullable Path keyFile;
     private String metricsBasePath = "/metrics";
     private String applicationBasePath = "/services";
     private MetricMode mode = MetricMode.CONSUME;
@@ -384,17 +393,16 @@ public final class EtcdV2MetricSource implements MetricSource {
     }
 
     /**
-     * Takes endpoint (the first), credentials and timeouts from settings. TLS settings are not
-     * supported by the v2 source.
+     * Takes the endpoint (the first), TLS files, credentials (sent as HTTP basic auth), timeouts
+     * and backoff from settings.
      *
      * @param settings the settings
      * @return this builder
-     * @throws IllegalArgumentException if the settings use TLS
      */
     public Builder settings(EtcdSettings settings) {
-      if (settings.tls()) {
-        throw new IllegalArgumentException("the v2 source supports plain HTTP only");
-      }
+      this.caFile = settings.caFile().orElse(null);
+      this.certFile = settings.certFile().orElse(null);
+      this.keyFile = settings.keyFile().orElse(null);
       this.endpoint = settings.endpoints().get(0).toString();
       this.user = settings.user().orElse(null);
       this.password = settings.password().orElse(null);
