@@ -239,6 +239,21 @@ class EtcdMetricSourceIT {
   }
 
   @Test
+  void theInitialReadPagesThroughLargeTreesAtOneRevision() throws Exception {
+    String root = "/paged";
+    List<java.util.concurrent.CompletableFuture<?>> fs = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      fs.add(client.getKVClient().put(EtcdTestSupport.b(root + "/metrics/webserver/u" + i + "/cpu_user/" + ts(i % 10)), EtcdTestSupport.b(Integer.toString(i))));
+    }
+    for (var f : fs) {
+      f.get();
+    }
+    try (EtcdMetricSource src = source(root).mode(MetricMode.SHARED).build()) {
+      assertThat(src.poll(QUERIES).samples()).extracting(MetricSample::value).doesNotHaveDuplicates().hasSize(2500);
+    }
+  }
+
+  @Test
   void rpcsPerPollStayConstantHoweverManyUuidsThereAre() throws Exception {
     String root = "/rpcs";
     for (int u = 0; u < 300; u++) {
