@@ -105,8 +105,9 @@ public final class EtcdLeadership implements Leadership {
    * Begins campaigning. The listener hears {@code true} when this candidate wins and {@code false}
    * when it loses or stops acting; it is called on the internal thread.
    *
+   * <p>A second call, or a call after {@link #close()}, is ignored and logged.
+   *
    * @param listener receives changes
-   * @throws IllegalStateException if already started or closed
    */
   @Override
   public void start(Listener listener) {

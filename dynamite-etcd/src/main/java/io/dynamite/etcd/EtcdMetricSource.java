@@ -85,8 +85,8 @@ public final class EtcdMetricSource implements MetricSource {
   private volatile boolean started;
   // written by the engine thread; volatile for monitoring reads
   private volatile long committedRevision;
-  // engine thread only: the queries the last poll used
-  private List<MetricQuery> lastQueries = List.of();
+  // engine thread (and start(), under watchLock): the queries the last poll used
+  private volatile List<MetricQuery> lastQueries = List.of();
 
   private EtcdMetricSource(Builder b, EtcdConnection connection, boolean owns) {
     this.connection = connection;
@@ -120,25 +120,27 @@ public final class EtcdMetricSource implements MetricSource {
    */
   public void start(List<MetricQuery> queries) {
     Objects.requireNonNull(queries, "queries");
-    if (closed.get()) {
-      throw new IllegalStateException("source is closed");
+    synchronized (watchLock) {
+      if (closed.get()) {
+        throw new IllegalStateException("source is closed");
+      }
+      ingest.setQueries(queries);
+      lastQueries = List.copyOf(queries);
+      if (started) {
+        return;
+      }
+      // after a failed re-list, what was already seen is buffered or handed over: skip it
+      long revision = list(ingest.observedRevision());
+      watchFrom(revision + 1);
+      started = true;
+      log.info(
+          "etcd metric source started mode={} metrics={} registrations={} revision={} checkpoint={}",
+          mode,
+          ingest.layout().metricsPrefix(),
+          ingest.layout().applicationPrefix(),
+          revision,
+          checkpoint);
     }
-    ingest.setQueries(queries);
-    lastQueries = List.copyOf(queries);
-    if (started) {
-      return;
-    }
-    // after a failed re-list, what was already seen is buffered or handed over: skip it
-    long revision = list(ingest.observedRevision());
-    watchFrom(revision + 1);
-    started = true;
-    log.info(
-        "etcd metric source started mode={} metrics={} registrations={} revision={} checkpoint={}",
-        mode,
-        ingest.layout().metricsPrefix(),
-        ingest.layout().applicationPrefix(),
-        revision,
-        checkpoint);
   }
 
   /**
@@ -282,9 +284,7 @@ public final class EtcdMetricSource implements MetricSource {
   public MetricPoll poll(List<MetricQuery> queries) {
     Objects.requireNonNull(queries, "queries");
     if (!started) {
-      synchronized (watchLock) {
-        start(queries);
-      }
+      start(queries);
     } else if (!queries.equals(lastQueries)) {
       ingest.setQueries(queries);
       lastQueries = List.copyOf(queries);
