@@ -49,14 +49,17 @@ public final class RpcsPerCycleBench {
     int instances = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int stale = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int cycles = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    // etcd's --max-txn-ops (default 128) caps the deletes per transaction in consume mode
+    int maxTxnOps = args.length > 3 ? Integer.parseInt(args[3]) : 128;
     long original = 1 + (instances + stale) + instances;
     System.out.printf(
         "instances=%d stale_uuids=%d cycles=%d original_per_cycle=%d (1 type GET + %d uuid GETs + %d DELETEs)%n",
         instances, stale, cycles, original, instances + stale, instances);
-    try (EtcdProcess etcd = EtcdProcess.start("--enable-v2=true");
+    System.out.printf("max_txn_ops=%d%n", maxTxnOps);
+    try (EtcdProcess etcd = EtcdProcess.start("--enable-v2=true", "--max-txn-ops=" + maxTxnOps);
         Client writer = Client.builder().endpoints(etcd.endpoint()).build()) {
       for (MetricMode mode : MetricMode.values()) {
-        v3(etcd, writer, mode, instances, stale, cycles);
+        v3(etcd, writer, mode, instances, stale, cycles, maxTxnOps);
       }
       for (MetricMode mode : MetricMode.values()) {
         v2(etcd, mode, instances, stale, cycles);
@@ -64,7 +67,8 @@ public final class RpcsPerCycleBench {
     }
   }
 
-  static void v3(EtcdProcess etcd, Client writer, MetricMode mode, int instances, int stale, int cycles)
+  static void v3(
+      EtcdProcess etcd, Client writer, MetricMode mode, int instances, int stale, int cycles, int maxTxnOps)
       throws Exception {
     String root = "/rpc-" + mode.name().toLowerCase();
     for (int s = 0; s < stale; s++) {
@@ -79,6 +83,7 @@ public final class RpcsPerCycleBench {
                 .applicationBasePath(root + "/services")
                 .checkpointKey(root + "/checkpoint")
                 .mode(mode)
+                .maxTxnOps(maxTxnOps)
                 .build()) {
       src.poll(List.of(Q));
       long idleBefore = c.rpcCount();
