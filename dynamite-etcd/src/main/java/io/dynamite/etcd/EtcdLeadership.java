@@ -67,6 +67,8 @@ public final class EtcdLeadership implements Leadership {
   private boolean reported;
   private boolean closed;
   private boolean partitioned;
+  private boolean stopped;
+  private int failures;
   // read by isLeader() and the state store's fence from any thread
   private volatile @Nullable LeaderKey leaderKey;
   private volatile long lastRenewNanos;
@@ -103,8 +105,9 @@ public final class EtcdLeadership implements Leadership {
    * Begins campaigning. The listener hears {@code true} when this candidate wins and {@code false}
    * when it loses or stops acting; it is called on the internal thread.
    *
+   * <p>A second call, or a call after {@link #close()}, is ignored and logged.
+   *
    * @param listener receives changes
-   * @throws IllegalStateException if already started or closed
    */
   @Override
   public void start(Listener listener) {
@@ -181,7 +184,7 @@ public final class EtcdLeadership implements Leadership {
                         return;
                       }
                       if (err != null) {
-                        log.warn("lease grant failed, retrying in {}: {}", retryDelay, err.toString());
+                        failed("lease grant", err);
                         retry(gen);
                         return;
                       }
@@ -208,7 +211,7 @@ public final class EtcdLeadership implements Leadership {
                         return;
                       }
                       if (err != null) {
-                        log.warn("campaign failed, retrying in {}: {}", retryDelay, err.toString());
+                        failed("campaign", err);
                         lose(gen, "campaign failed");
                         return;
                       }
@@ -216,6 +219,7 @@ public final class EtcdLeadership implements Leadership {
                         lose(gen, "lease went stale while campaigning");
                         return;
                       }
+                      failures = 0;
                       leaderKey = resp.getLeader();
                       startWatchdog(gen);
                       report(true);
@@ -263,8 +267,27 @@ public final class EtcdLeadership implements Leadership {
     retry(generation);
   }
 
+  /** WARN on the first failure in a row, DEBUG while it repeats. */
+  private void failed(String what, Throwable err) {
+    Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+    if (cause instanceof io.etcd.jetcd.common.exception.ClosedClientException
+        || cause instanceof java.util.concurrent.RejectedExecutionException) {
+      // the client was closed under us (its owner shut down): campaigning cannot succeed again
+      if (!stopped) {
+        log.warn("{} failed: the etcd client is closed; campaigning stopped", what);
+      }
+      stopped = true;
+      return;
+    }
+    if (failures++ == 0) {
+      log.warn("{} failed, retrying every {}: {}", what, retryDelay, cause.toString());
+    } else {
+      log.debug("{} failed again ({} in a row): {}", what, failures, cause.toString());
+    }
+  }
+
   private void retry(int gen) {
-    if (closed || partitioned) {
+    if (closed || partitioned || stopped) {
       return;
     }
     scheduler.schedule(

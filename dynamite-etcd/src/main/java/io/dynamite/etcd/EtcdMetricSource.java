@@ -17,6 +17,7 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -64,6 +65,8 @@ public final class EtcdMetricSource implements MetricSource {
   public static final String DEFAULT_CHECKPOINT_KEY = "/_dynamite/run/metrics_revision";
 
   private static final Logger log = LoggerFactory.getLogger(EtcdMetricSource.class);
+  /** Keys per page of the initial read. */
+  private static final int PAGE = 1000;
 
   private final EtcdConnection connection;
   private final boolean ownsConnection;
@@ -80,10 +83,10 @@ public final class EtcdMetricSource implements MetricSource {
   // volatile: read by watch callbacks; set once by start
   private volatile long checkpoint;
   private volatile boolean started;
-  // engine thread only
-  private long committedRevision;
-  // engine thread only: the queries the last poll used
-  private List<MetricQuery> lastQueries = List.of();
+  // written by the engine thread; volatile for monitoring reads
+  private volatile long committedRevision;
+  // engine thread (and start(), under watchLock): the queries the last poll used
+  private volatile List<MetricQuery> lastQueries = List.of();
 
   private EtcdMetricSource(Builder b, EtcdConnection connection, boolean owns) {
     this.connection = connection;
@@ -117,39 +120,47 @@ public final class EtcdMetricSource implements MetricSource {
    */
   public void start(List<MetricQuery> queries) {
     Objects.requireNonNull(queries, "queries");
-    if (closed.get()) {
-      throw new IllegalStateException("source is closed");
+    synchronized (watchLock) {
+      if (closed.get()) {
+        throw new IllegalStateException("source is closed");
+      }
+      ingest.setQueries(queries);
+      lastQueries = List.copyOf(queries);
+      if (started) {
+        return;
+      }
+      // after a failed re-list, what was already seen is buffered or handed over: skip it
+      long revision = list(ingest.observedRevision());
+      watchFrom(revision + 1);
+      started = true;
+      log.info(
+          "etcd metric source started mode={} metrics={} registrations={} revision={} checkpoint={}",
+          mode,
+          ingest.layout().metricsPrefix(),
+          ingest.layout().applicationPrefix(),
+          revision,
+          checkpoint);
     }
-    ingest.setQueries(queries);
-    lastQueries = List.copyOf(queries);
-    if (started) {
-      return;
-    }
-    long revision = list(0);
-    watchFrom(revision + 1);
-    started = true;
-    log.info(
-        "etcd metric source started mode={} metrics={} registrations={} revision={} checkpoint={}",
-        mode,
-        ingest.layout().metricsPrefix(),
-        ingest.layout().applicationPrefix(),
-        revision,
-        checkpoint);
   }
 
-  /** Reads checkpoint, metrics and registrations at one revision; returns that revision. */
+  /**
+   * Reads checkpoint, metrics and registrations at one revision; returns that revision. The
+   * prefixes are read in pages of {@value #PAGE} keys (a gRPC message is limited to 4 MiB); the
+   * first pages come in one transaction, later pages at the same revision.
+   */
   private long list(long skipUpTo) {
     Client c = connection.client();
     ByteSequence metrics = bytes(ingest.layout().metricsPrefix());
     ByteSequence apps = bytes(ingest.layout().applicationPrefix());
-    GetOption prefix = GetOption.builder().isPrefix(true).build();
+    GetOption firstPage = GetOption.builder().isPrefix(true).withLimit(PAGE).build();
     List<Op> gets = new ArrayList<>(3);
-    gets.add(Op.get(metrics, prefix));
-    gets.add(Op.get(apps, prefix));
+    gets.add(Op.get(metrics, firstPage));
+    gets.add(Op.get(apps, firstPage));
     if (checkpointKey != null) {
       gets.add(Op.get(bytes(checkpointKey), GetOption.DEFAULT));
     }
     TxnResponse r = await(c.getKVClient().txn().Then(gets.toArray(new Op[0])).commit(), "list");
+    long revision = r.getHeader().getRevision();
     List<GetResponse> got = r.getGetResponses();
     long cp = skipUpTo;
     if (checkpointKey != null && !got.get(2).getKvs().isEmpty()) {
@@ -162,16 +173,35 @@ public final class EtcdMetricSource implements MetricSource {
     }
     checkpoint = cp;
     committedRevision = Math.max(committedRevision, cp);
-    for (int i = 0; i < 2; i++) {
-      for (KeyValue kv : got.get(i).getKvs()) {
+    // registrations first, so that samples never arrive before the instance they name
+    applyPages(apps, got.get(1), revision, cp);
+    applyPages(metrics, got.get(0), revision, cp);
+    ingest.observe(revision);
+    return revision;
+  }
+
+  private void applyPages(ByteSequence prefix, GetResponse first, long revision, long cp) {
+    ByteSequence end = OptionsUtil.prefixEndOf(prefix);
+    GetResponse page = first;
+    while (true) {
+      List<KeyValue> kvs = page.getKvs();
+      for (KeyValue kv : kvs) {
         ingest.apply(
             new KeyChange(string(kv.getKey()), string(kv.getValue()), kv.getModRevision(), false),
             cp);
       }
+      if (!page.isMore() || kvs.isEmpty()) {
+        return;
+      }
+      ByteSequence next = kvs.get(kvs.size() - 1).getKey().concat(ByteSequence.from(new byte[] {0}));
+      page =
+          await(
+              connection
+                  .client()
+                  .getKVClient()
+                  .get(next, GetOption.builder().withRange(end).withRevision(revision).withLimit(PAGE).build()),
+              "list page");
     }
-    long revision = r.getHeader().getRevision();
-    ingest.observe(revision);
-    return revision;
   }
 
   private void watchFrom(long revision) {
@@ -254,9 +284,7 @@ public final class EtcdMetricSource implements MetricSource {
   public MetricPoll poll(List<MetricQuery> queries) {
     Objects.requireNonNull(queries, "queries");
     if (!started) {
-      synchronized (watchLock) {
-        start(queries);
-      }
+      start(queries);
     } else if (!queries.equals(lastQueries)) {
       ingest.setQueries(queries);
       lastQueries = List.copyOf(queries);

@@ -17,7 +17,7 @@ import java.util.Map;
  * application_base_path}, {@code mode} ({@code consume} | {@code shared}), {@code checkpoint_key}
  * ({@code none} to disable), {@code ca_file}, {@code cert_file}, {@code key_file}, {@code user},
  * {@code password}, {@code connect_timeout_ms}, {@code request_timeout_ms}, {@code
- * buffer_capacity}. Stateless.
+ * buffer_capacity}, {@code max_txn_ops} (match the server's {@code --max-txn-ops}). Stateless.
  *
  * @since 0.1
  */
@@ -56,6 +56,14 @@ public final class EtcdMetricSourceProvider implements MetricSourceProvider {
     Integer cap = s.positive("buffer_capacity");
     if (cap != null) {
       b.bufferCapacity(cap);
+    }
+    Integer ops = s.positive("max_txn_ops");
+    if (ops != null) {
+      if (ops < 2) {
+        s.problem("max_txn_ops", "must be at least 2: " + ops);
+      } else {
+        b.maxTxnOps(ops);
+      }
     }
     // last: it throws with every problem collected so far
     EtcdSettings conn = connection(s);

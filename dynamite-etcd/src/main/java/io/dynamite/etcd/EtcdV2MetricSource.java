@@ -7,6 +7,7 @@ import io.dynamite.api.spi.MetricSource;
 import io.dynamite.etcd.internal.KeyChange;
 import io.dynamite.etcd.internal.MetricIngest;
 import io.dynamite.etcd.internal.MetricLayout;
+import io.dynamite.etcd.internal.PemTls;
 import io.dynamite.etcd.internal.V2Keys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The first {@link #poll} lists the metrics and registrations directories ({@code
  * ?recursive=true&sorted=true}) and reads the checkpoint; then one long-poll watch per directory
- * ({@code ?wait=true&recursive=true&waitIndex=}, no read timeout) follows every change. Parsing,
+ * ({@code ?wait=true&recursive=true&waitIndex=}, no read timeout) follows every change; when a
+ * watcher lags more than 16 indexes behind etcd (a burst of writes), one listing catches up
+ * instead of one request per event. (etcd's {@code stream=true} watches were tried and dropped:
+ * etcd silently stops a streaming watcher that falls behind a burst.) Parsing,
  * buffering, ordering, poison handling and registrations are shared with the v3 source. A watch
  * whose index fell out of etcd's 1,000-event history lists again. Network failures are retried
  * with the configured backoff on an internal scheduler.
@@ -53,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class EtcdV2MetricSource implements MetricSource {
   private static final Logger log = LoggerFactory.getLogger(EtcdV2MetricSource.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
+  /** How far a watcher may lag behind etcd's index before it lists instead of watching. */
+  private static final long CATCH_UP_LAG = 16;
 
   private final V2Keys keys;
   private final MetricMode mode;
@@ -67,13 +73,18 @@ public final class EtcdV2MetricSource implements MetricSource {
 
   private volatile boolean started;
   private volatile long checkpoint;
-  // engine thread only
-  private long committedRevision;
+  // written by the engine thread; volatile for monitoring reads
+  private volatile long committedRevision;
   private List<MetricQuery> lastQueries = List.of();
 
   private EtcdV2MetricSource(Builder b) {
     this.requestTimeout = b.requestTimeout;
-    this.keys = new V2Keys(Objects.requireNonNull(b.endpoint), b.requestTimeout, b.authorization());
+    this.keys =
+        new V2Keys(
+            Objects.requireNonNull(b.endpoint),
+            b.requestTimeout,
+            b.authorization(),
+            b.caFile == null ? null : PemTls.load(b.caFile, b.certFile, b.keyFile));
     this.mode = b.mode;
     this.checkpointKey = b.checkpointKey;
     this.backoff = b.backoff;
@@ -179,7 +190,12 @@ public final class EtcdV2MetricSource implements MetricSource {
                     event.node().modifiedIndex(),
                     event.removal()),
                 checkpoint);
-            watch(prefix, event.node().modifiedIndex() + 1, backoff);
+            if (event.etcdIndex() - event.node().modifiedIndex() > CATCH_UP_LAG) {
+              // a burst: one listing catches up instead of one request per event
+              scheduler.execute(() -> relist(prefix, delay));
+            } else {
+              watch(prefix, event.node().modifiedIndex() + 1, backoff);
+            }
           } else if (err instanceof V2Keys.V2Exception v
               && v.errorCode() == V2Keys.EVENT_INDEX_CLEARED) {
             scheduler.execute(() -> relist(prefix, delay));
@@ -192,11 +208,24 @@ public final class EtcdV2MetricSource implements MetricSource {
   }
 
   private void relist(String prefix, Duration delay) {
+    if (closed.get()) {
+      return;
+    }
     try {
-      // changes already applied are skipped: only what is newer than the observed index
-      long index = listInto(prefix, Math.max(checkpoint, ingest.observedRevision()));
+      long index;
       if (prefix.equals(ingest.layout().metricsPrefix())) {
+        // changes already applied are skipped: only what is newer than the observed index
+        index = listInto(prefix, Math.max(checkpoint, ingest.observedRevision()));
         ingest.observe(index);
+      } else {
+        // a listing shows no removals: rebuild the registrations from it
+        V2Keys.Listing l = keys.list(prefix);
+        List<KeyChange> leaves = new ArrayList<>(l.leaves().size());
+        for (V2Keys.Node n : l.leaves()) {
+          leaves.add(new KeyChange(n.key(), n.value(), n.modifiedIndex(), false));
+        }
+        ingest.resetRegistrations(leaves);
+        index = l.index();
       }
       watch(prefix, index + 1, backoff);
     } catch (IOException e) {
@@ -338,6 +367,9 @@ public final class EtcdV2MetricSource implements MetricSource {
     private @Nullable String endpoint;
     private @Nullable String user;
     private @Nullable String password;
+    private java.nio.file.@Nullable Path caFile;
+    private java.nio.file.@Nullable Path certFile;
+    private java.nio.file.@Nullable Path keyFile;
     private String metricsBasePath = "/metrics";
     private String applicationBasePath = "/services";
     private MetricMode mode = MetricMode.CONSUME;
@@ -361,17 +393,16 @@ public final class EtcdV2MetricSource implements MetricSource {
     }
 
     /**
-     * Takes endpoint (the first), credentials and timeouts from settings. TLS settings are not
-     * supported by the v2 source.
+     * Takes the endpoint (the first), TLS files, credentials (sent as HTTP basic auth), timeouts
+     * and backoff from settings.
      *
      * @param settings the settings
      * @return this builder
-     * @throws IllegalArgumentException if the settings use TLS
      */
     public Builder settings(EtcdSettings settings) {
-      if (settings.tls()) {
-        throw new IllegalArgumentException("the v2 source supports plain HTTP only");
-      }
+      this.caFile = settings.caFile().orElse(null);
+      this.certFile = settings.certFile().orElse(null);
+      this.keyFile = settings.keyFile().orElse(null);
       this.endpoint = settings.endpoints().get(0).toString();
       this.user = settings.user().orElse(null);
       this.password = settings.password().orElse(null);

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /**
  * Provider of type {@code etcd-v2}: an {@link EtcdV2MetricSource} over the v2 keys API, with the
- * same settings as {@link EtcdMetricSourceProvider} except the TLS files (plain HTTP only).
- * Stateless.
+ * same settings as {@link EtcdMetricSourceProvider}. Stateless.
  *
  * @since 0.1
  */
@@ -41,9 +40,6 @@ public final class EtcdV2MetricSourceProvider implements MetricSourceProvider {
   @Override
   public MetricSource create(Map<String, Object> settings, PluginContext context) {
     ProviderSettings s = new ProviderSettings(settings);
-    if (settings.containsKey("ca_file") || settings.containsKey("cert_file")) {
-      s.problem("ca_file", "the etcd-v2 source supports plain HTTP only");
-    }
     EtcdV2MetricSource.Builder b = EtcdV2MetricSource.builder().mode(MetricMode.valueOf(s.mode()));
     EtcdMetricSourceProvider.paths(s, b::metricsBasePath, b::applicationBasePath);
     String cp = s.string("checkpoint_key");

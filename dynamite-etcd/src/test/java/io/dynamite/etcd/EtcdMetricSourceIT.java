@@ -238,6 +238,69 @@ class EtcdMetricSourceIT {
     }
   }
 
+  @Test
+  void theInitialReadPagesThroughLargeTreesAtOneRevision() throws Exception {
+    String root = "/paged";
+    List<java.util.concurrent.CompletableFuture<?>> fs = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      fs.add(client.getKVClient().put(EtcdTestSupport.b(root + "/metrics/webserver/u" + i + "/cpu_user/" + ts(i % 10)), EtcdTestSupport.b(Integer.toString(i))));
+    }
+    for (var f : fs) {
+      f.get();
+    }
+    try (EtcdMetricSource src = source(root).mode(MetricMode.SHARED).build()) {
+      assertThat(src.poll(QUERIES).samples()).extracting(MetricSample::value).doesNotHaveDuplicates().hasSize(2500);
+    }
+  }
+
+  @Test
+  void rpcsPerPollStayConstantHoweverManyUuidsThereAre() throws Exception {
+    String root = "/rpcs";
+    for (int u = 0; u < 300; u++) {
+      put(client, root + "/metrics/webserver/stale-" + u + "/cpu_user/2015-06-26T09:52:07.680Z", "1");
+    }
+    try (EtcdConnection c = EtcdConnection.open(EtcdSettings.builder().endpoints(endpoint).build());
+        EtcdMetricSource src =
+            EtcdMetricSource.builder()
+                .connection(c)
+                .metricsBasePath(root + "/metrics")
+                .applicationBasePath(root + "/services")
+                .checkpointKey(root + "/cp")
+                .build()) {
+      assertThat(src.poll(QUERIES).samples()).hasSize(300);
+      long before = c.rpcCount();
+      for (int i = 0; i < 5; i++) {
+        assertThat(src.poll(QUERIES).samples()).isEmpty();
+      }
+      assertThat(c.rpcCount() - before).as("idle polls").isZero();
+      List<java.util.concurrent.CompletableFuture<?>> fs = new ArrayList<>();
+      for (int u = 0; u < 100; u++) {
+        fs.add(client.getKVClient().put(EtcdTestSupport.b(root + "/metrics/webserver/live-" + u + "/cpu_user/2015-06-26T09:52:08.680Z"), EtcdTestSupport.b("2")));
+      }
+      for (var f : fs) {
+        f.get();
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> dump(client, root + "/metrics/").size() == 100);
+      long start = c.rpcCount();
+      List<MetricSample> got = new ArrayList<>();
+      int[] delivering = {0};
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                List<MetricSample> s = src.poll(QUERIES).samples();
+                if (!s.isEmpty()) {
+                  delivering[0]++;
+                }
+                got.addAll(s);
+                return got.size() >= 100;
+              });
+      // consume mode: exactly one transaction (checkpoint + up to 127 deletes) per poll that
+      // delivers, nothing per uuid, nothing for the 300 stale uuid directories
+      assertThat(c.rpcCount() - start).isEqualTo(delivering[0]);
+    }
+  }
+
   static final java.time.format.DateTimeFormatter TS =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
           .withZone(java.time.ZoneOffset.UTC);

@@ -187,6 +187,31 @@ class EtcdV2MetricSourceIT {
     }
   }
 
+  @Test
+  void aBurstIsCaughtUpWithoutLossOrDuplicates() throws Exception {
+    String root = "/b2";
+    try (EtcdV2MetricSource src = source(root).build()) {
+      src.poll(QUERIES);
+      List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> fs = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        fs.add(
+            HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(endpoint + "/v2/keys" + root + "/metrics/webserver/u" + (i % 30) + "/cpu_user/" + EtcdMetricSourceIT.ts(i)))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .PUT(HttpRequest.BodyPublishers.ofString("value=" + i))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding()));
+      }
+      for (var f : fs) {
+        assertThat(f.get().statusCode()).isEqualTo(201);
+      }
+      List<MetricSample> all = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(10)).until(() -> all.addAll(src.poll(QUERIES).samples()) && all.size() >= 300);
+      assertThat(all).extracting(MetricSample::value).doesNotHaveDuplicates().hasSize(300);
+      await().atMost(Duration.ofSeconds(5)).until(() -> leaves(root + "/metrics").isEmpty());
+    }
+  }
+
   static Instant at(String s) {
     return Instant.parse(s);
   }

@@ -192,6 +192,21 @@ public final class MetricIngest {
   }
 
   /**
+   * Replaces every registration with a fresh listing of the registrations prefix, after a re-list
+   * that may have missed removals.
+   *
+   * @param leaves the listed keys and values
+   */
+  public void resetRegistrations(List<KeyChange> leaves) {
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (KeyChange c : leaves) {
+      present.add(c.key());
+      applyRegistration(c);
+    }
+    registrations.keySet().removeIf(k -> !present.contains(k));
+  }
+
+  /**
    * Resolves a uuid of a service type to its registered unit name. Exact match on both; the
    * aggregated uuid {@code ""} never resolves (fixes the original's suffix match, B2).
    *

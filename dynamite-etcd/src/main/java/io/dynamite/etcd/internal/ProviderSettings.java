@@ -29,7 +29,8 @@ public final class ProviderSettings {
           "password",
           "connect_timeout_ms",
           "request_timeout_ms",
-          "buffer_capacity");
+          "buffer_capacity",
+          "max_txn_ops");
 
   private final Map<String, Object> map;
   private final List<ConfigProblem> problems = new ArrayList<>();

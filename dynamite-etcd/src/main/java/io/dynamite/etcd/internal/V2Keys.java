@@ -59,6 +59,19 @@ public final class V2Keys implements AutoCloseable {
    * @param authorization a ready {@code Authorization} header value, or null; never logged
    */
   public V2Keys(String endpoint, Duration timeout, @Nullable String authorization) {
+    this(endpoint, timeout, authorization, null);
+  }
+
+  /**
+   * Creates a client with optional basic authentication and TLS.
+   *
+   * @param endpoint for example {@code https://127.0.0.1:2379}
+   * @param timeout connect and read timeout of ordinary requests
+   * @param authorization a ready {@code Authorization} header value, or null; never logged
+   * @param tls TLS material for https endpoints, or null
+   */
+  public V2Keys(
+      String endpoint, Duration timeout, @Nullable String authorization, @Nullable PemTls tls) {
     HttpUrl u = HttpUrl.parse(Objects.requireNonNull(endpoint, "endpoint"));
     if (u == null) {
       throw new IllegalArgumentException("not an http(s) URL: " + endpoint);
@@ -68,8 +81,12 @@ public final class V2Keys implements AutoCloseable {
     okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
     // two long-poll watches hold connections for good; leave room for parallel deletes
     dispatcher.setMaxRequestsPerHost(64);
+    OkHttpClient.Builder builder = new OkHttpClient.Builder();
+    if (tls != null) {
+      builder.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+    }
     this.client =
-        new OkHttpClient.Builder()
+        builder
             .dispatcher(dispatcher)
             .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -102,8 +119,10 @@ public final class V2Keys implements AutoCloseable {
    * @param action set, create, update, compareAndSwap, delete, expire, compareAndDelete
    * @param node the node after the change (before for removals: key and index only)
    * @param dir whether the node is a directory
+   * @param etcdIndex etcd's index when the watch was answered ({@code X-Etcd-Index}); far above
+   *     the node's index means the watcher lags behind a burst of changes
    */
-  public record Event(String action, Node node, boolean dir) {
+  public record Event(String action, Node node, boolean dir, long etcdIndex) {
     /**
      * Tells whether the change removed the node.
      *
@@ -247,7 +266,8 @@ public final class V2Keys implements AutoCloseable {
                   new Event(
                       body.path("action").asText(),
                       new Node(n.path("key").asText(), v == null || v.isNull() ? null : v.asText(), n.path("modifiedIndex").asLong()),
-                      n.path("dir").asBoolean(false)));
+                      n.path("dir").asBoolean(false),
+                      index));
             } catch (IOException | RuntimeException e) {
               f.completeExceptionally(e);
             }

@@ -28,6 +28,12 @@ public final class WriteToPollLatencyBench {
 
   private WriteToPollLatencyBench() {}
 
+  /**
+   * Runs the benchmark and prints the figures.
+   *
+   * @param args optional sizes, see the class comment
+   * @throws Exception if etcd cannot be started or a write fails
+   */
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     try (EtcdProcess etcd = EtcdProcess.start();
