@@ -431,9 +431,7 @@ public final class EtcdLeadership implements Leadership {
 
   /** Builds an {@link EtcdLeadership}. Not thread-safe. */
   public static final class Builder {
-    private @Nullable EtcdSettings settings;
-    private @Nullable EtcdConnection connection;
-    private @Nullable Client client;
+    private final ConnectionSource source = new ConnectionSource();
     private String election = DEFAULT_ELECTION;
     private String candidateId = UUID.randomUUID().toString();
     private Duration ttl = Duration.ofSeconds(5);
@@ -448,7 +446,7 @@ public final class EtcdLeadership implements Leadership {
      * @return this builder
      */
     public Builder settings(EtcdSettings settings) {
-      this.settings = Objects.requireNonNull(settings, "settings");
+      source.settings(settings);
       return this;
     }
 
@@ -459,7 +457,7 @@ public final class EtcdLeadership implements Leadership {
      * @return this builder
      */
     public Builder connection(EtcdConnection connection) {
-      this.connection = Objects.requireNonNull(connection, "connection");
+      source.connection(connection);
       return this;
     }
 
@@ -470,7 +468,7 @@ public final class EtcdLeadership implements Leadership {
      * @return this builder
      */
     public Builder client(Client client) {
-      this.client = Objects.requireNonNull(client, "client");
+      source.client(client);
       return this;
     }
 
@@ -534,17 +532,8 @@ public final class EtcdLeadership implements Leadership {
      * @throws IllegalStateException unless exactly one of settings, connection and client is set
      */
     public EtcdLeadership build() {
-      int n = (settings != null ? 1 : 0) + (connection != null ? 1 : 0) + (client != null ? 1 : 0);
-      if (n != 1) {
-        throw new IllegalStateException("set exactly one of settings, connection or client");
-      }
-      if (settings != null) {
-        return new EtcdLeadership(this, EtcdConnection.open(settings), true);
-      }
-      if (client != null) {
-        return new EtcdLeadership(this, EtcdConnection.of(client, Duration.ofSeconds(5)), false);
-      }
-      return new EtcdLeadership(this, Objects.requireNonNull(connection), false);
+      ConnectionSource.Resolved r = source.resolve();
+      return new EtcdLeadership(this, r.connection(), r.owned());
     }
   }
 }

@@ -428,9 +428,7 @@ public final class EtcdMetricSource implements MetricSource {
 
   /** Builds an {@link EtcdMetricSource}. Not thread-safe. */
   public static final class Builder {
-    private @Nullable EtcdSettings settings;
-    private @Nullable EtcdConnection connection;
-    private @Nullable Client client;
+    private final ConnectionSource source = new ConnectionSource();
     private String metricsBasePath = "/metrics";
     private String applicationBasePath = "/services";
     private MetricMode mode = MetricMode.CONSUME;
@@ -447,7 +445,7 @@ public final class EtcdMetricSource implements MetricSource {
      * @return this builder
      */
     public Builder settings(EtcdSettings settings) {
-      this.settings = Objects.requireNonNull(settings, "settings");
+      source.settings(settings);
       return this;
     }
 
@@ -458,7 +456,7 @@ public final class EtcdMetricSource implements MetricSource {
      * @return this builder
      */
     public Builder connection(EtcdConnection connection) {
-      this.connection = Objects.requireNonNull(connection, "connection");
+      source.connection(connection);
       return this;
     }
 
@@ -469,7 +467,7 @@ public final class EtcdMetricSource implements MetricSource {
      * @return this builder
      */
     public Builder client(Client client) {
-      this.client = Objects.requireNonNull(client, "client");
+      source.client(client);
       return this;
     }
 
@@ -556,18 +554,8 @@ public final class EtcdMetricSource implements MetricSource {
      * @throws IllegalStateException unless exactly one of settings, connection and client is set
      */
     public EtcdMetricSource build() {
-      int n = (settings != null ? 1 : 0) + (connection != null ? 1 : 0) + (client != null ? 1 : 0);
-      if (n != 1) {
-        throw new IllegalStateException("set exactly one of settings, connection or client");
-      }
-      if (settings != null) {
-        return new EtcdMetricSource(this, EtcdConnection.open(settings), true);
-      }
-      if (client != null) {
-        return new EtcdMetricSource(
-            this, EtcdConnection.of(client, java.time.Duration.ofSeconds(5)), false);
-      }
-      return new EtcdMetricSource(this, Objects.requireNonNull(connection), false);
+      ConnectionSource.Resolved r = source.resolve();
+      return new EtcdMetricSource(this, r.connection(), r.owned());
     }
   }
 }

@@ -451,9 +451,7 @@ public final class EtcdStateStore implements StateStore {
 
   /** Builds an {@link EtcdStateStore}. Not thread-safe. */
   public static final class Builder {
-    private @Nullable EtcdSettings settings;
-    private @Nullable EtcdConnection connection;
-    private @Nullable Client client;
+    private final ConnectionSource source = new ConnectionSource();
     private String root = "/_dynamite";
     private @Nullable EtcdLeadership fence;
     private @Nullable String v2Endpoint;
@@ -467,7 +465,7 @@ public final class EtcdStateStore implements StateStore {
      * @return this builder
      */
     public Builder settings(EtcdSettings settings) {
-      this.settings = Objects.requireNonNull(settings, "settings");
+      source.settings(settings);
       return this;
     }
 
@@ -478,7 +476,7 @@ public final class EtcdStateStore implements StateStore {
      * @return this builder
      */
     public Builder connection(EtcdConnection connection) {
-      this.connection = Objects.requireNonNull(connection, "connection");
+      source.connection(connection);
       return this;
     }
 
@@ -489,7 +487,7 @@ public final class EtcdStateStore implements StateStore {
      * @return this builder
      */
     public Builder client(Client client) {
-      this.client = Objects.requireNonNull(client, "client");
+      source.client(client);
       return this;
     }
 
@@ -535,17 +533,8 @@ public final class EtcdStateStore implements StateStore {
      * @throws IllegalStateException unless exactly one of settings, connection and client is set
      */
     public EtcdStateStore build() {
-      int n = (settings != null ? 1 : 0) + (connection != null ? 1 : 0) + (client != null ? 1 : 0);
-      if (n != 1) {
-        throw new IllegalStateException("set exactly one of settings, connection or client");
-      }
-      if (settings != null) {
-        return new EtcdStateStore(this, EtcdConnection.open(settings), true);
-      }
-      if (client != null) {
-        return new EtcdStateStore(this, EtcdConnection.of(client, java.time.Duration.ofSeconds(5)), false);
-      }
-      return new EtcdStateStore(this, Objects.requireNonNull(connection), false);
+      ConnectionSource.Resolved r = source.resolve();
+      return new EtcdStateStore(this, r.connection(), r.owned());
     }
   }
 }
