@@ -51,6 +51,8 @@ public final class DynamiteDaemon implements Callable<Integer> {
   public static void main(String[] args) {
     // the JDK HTTP server (status endpoint, the demo's fake fleet) delays small responses by ~15 ms otherwise
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // gRPC logs through java.util.logging; keep its INFO chatter out of the daemon's output
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
