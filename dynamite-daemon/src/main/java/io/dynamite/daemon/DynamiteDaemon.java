@@ -24,11 +24,16 @@ import picocli.CommandLine.Mixin;
     sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Autoscaler for services on fleet/etcd clusters; drop-in replacement for the original Dynamite.",
+        "Runs the daemon unless a subcommand is given.",
         "",
-        "Runs the daemon unless a subcommand is given. Precedence: command line > environment > YAML > defaults.",
-        "Environment: ETCD_ENDPOINT (ip:port or URLs), FLEET_IP and FLEET_PORT, DYNAMITE_ENVIRONMENT (PRODUCTION",
-        "selects /etc/dynamite/config.yaml and /etc/dynamite/service-files as defaults; any other value selects none),",
-        "RABBITMQ_ENDPOINT (ignored)."},
+        "Precedence: command line > environment > YAML > defaults.",
+        "Environment:",
+        "  ETCD_ENDPOINT         etcd as ip:port (or URLs, comma separated)",
+        "  FLEET_IP, FLEET_PORT  fleet's API (FLEET_PORT defaults to 49153)",
+        "  DYNAMITE_ENVIRONMENT  PRODUCTION: default /etc/dynamite/config.yaml and",
+        "                        /etc/dynamite/service-files; any other value: no defaults",
+        "  RABBITMQ_ENDPOINT     ignored (actions run in-process)",
+        ""},
     footer = {"", "Exit codes: 0 stopped by SIGTERM/SIGINT, 1 fatal error, 2 bad flag or variable."})
 public final class DynamiteDaemon implements Callable<Integer> {
   /** What the commands print to and read the environment from; injected so tests run in-process. */
