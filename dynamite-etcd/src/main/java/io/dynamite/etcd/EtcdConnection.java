@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -105,6 +107,20 @@ public final class EtcdConnection implements AutoCloseable {
 
   Client client() {
     return client;
+  }
+
+  /**
+   * Checks that the cluster answers: reads one key (Dynamite's status key) with the request
+   * timeout. Used to wait for etcd at start-up without depending on jetcd types.
+   *
+   * @return completes normally once etcd answered, exceptionally with the cause otherwise
+   * @since 0.1
+   */
+  public CompletableFuture<Void> probe() {
+    return client.getKVClient()
+        .get(ByteSequence.from("/_dynamite/state/application_status", StandardCharsets.UTF_8))
+        .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(r -> (Void) null);
   }
 
   /**

@@ -1,0 +1,286 @@
+package io.dynamite.daemon;
+
+import io.dynamite.api.ConfigException;
+import io.dynamite.api.ConfigProblem;
+import io.dynamite.api.event.EngineEvent;
+import io.dynamite.api.spi.MetricSource;
+import io.dynamite.core.ScalingEngine;
+import io.dynamite.core.config.ConfigLoader;
+import io.dynamite.core.config.DynamiteConfig;
+import io.dynamite.etcd.EtcdConnection;
+import io.dynamite.etcd.EtcdLeadership;
+import io.dynamite.etcd.EtcdMetricSource;
+import io.dynamite.etcd.EtcdSettings;
+import io.dynamite.etcd.EtcdStateStore;
+import io.dynamite.etcd.EtcdV2MetricSource;
+import io.dynamite.fleet.FleetClient;
+import io.dynamite.fleet.FleetTarget;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's lifecycle (spec §6 of the original, with its defects fixed): load and validate the
+ * configuration, wait for etcd and fleet with backoff, campaign for leadership, let the engine adopt
+ * or initialise the state in etcd and top services up, run until SIGTERM/SIGINT, then finish the
+ * action in flight, resign and exit 0.
+ */
+final class Daemon {
+  private final DaemonSettings settings;
+  private final Logger log = LoggerFactory.getLogger(Daemon.class);
+  /** Closed in reverse order on the way out. */
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+  Daemon(DaemonSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Runs until a termination signal.
+   *
+   * @return the exit code, 0 after a signal
+   * @throws FatalException when the daemon cannot go on
+   */
+  int run() {
+    CompletableFuture<String> terminated = Signals.termination();
+    try {
+      return runUntil(terminated);
+    } finally {
+      closeAll();
+    }
+  }
+
+  private int runUntil(CompletableFuture<String> terminated) {
+    settings.notes.forEach(n -> log.warn("{}", n));
+    ClassLoader plugins = Plugins.loader(settings.pluginsDir);
+    if (settings.pluginsDir != null) {
+      log.info("plugins dir={} jars={}", settings.pluginsDir, Plugins.jarNames(settings.pluginsDir));
+    }
+    DynamiteConfig config = loadConfig(plugins);
+    DaemonSettings.Sourced<List<String>> etcd = settings.etcd(config);
+    DaemonSettings.Sourced<String> fleet = settings.fleet(config);
+    log.info("config file={} ({}) services={} folders={}", settings.configFile, settings.configSource,
+        config.scalableServices().size(), config.serviceFolders());
+    log.info("etcd endpoints={} (from {}) tls={} user={}", etcd.value(), etcd.source(),
+        settings.etcdCa != null || etcd.value().get(0).startsWith("https"), settings.etcdUser == null ? "-" : settings.etcdUser);
+    log.info("fleet endpoint={} (from {}); used for every fleet call", fleet.value(), fleet.source());
+
+    ScheduledExecutorService waitScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dynamite-wait");
+      t.setDaemon(true);
+      return t;
+    });
+    resources.push(waitScheduler::shutdownNow);
+    Waiter waiter = new Waiter(waitScheduler);
+
+    EtcdSettings etcdSettings = etcdSettings(etcd.value());
+    EtcdConnection connection;
+    try {
+      connection = EtcdConnection.open(etcdSettings);
+    } catch (IllegalArgumentException e) {
+      throw new FatalException("etcd: " + e.getMessage(), List.of());
+    }
+    resources.push(connection);
+    if (!await(waiter.until("etcd at " + String.join(",", etcd.value()), connection::probe), terminated)) {
+      return 0;
+    }
+    boolean v2 = probeV2(etcd.value().get(0));
+    List<String> apis = metricApis(v2, etcdSettings);
+
+    FleetClient fleetClient = FleetClient.builder(fleet.value()).build();
+    resources.push(fleetClient);
+    if (!await(waiter.until("fleet at " + fleet.value(), () -> fleetClient.listMachines().toCompletableFuture()), terminated)) {
+      return 0;
+    }
+
+    EtcdLeadership leadership = EtcdLeadership.builder().connection(connection).build();
+    resources.push(leadership);
+    EtcdStateStore.Builder storeBuilder = EtcdStateStore.builder().connection(connection).fencedBy(leadership);
+    if (v2 && settings.etcdUser == null) {
+      // the original wrote /_dynamite through the v2 API: adopt that tree when v3 has none
+      storeBuilder.adoptFromV2(etcd.value().get(0));
+    }
+    EtcdStateStore store = storeBuilder.build();
+    resources.push(store);
+    List<MetricSource> sources = new ArrayList<>();
+    if (apis.contains("v3")) {
+      sources.add(EtcdMetricSource.builder().connection(connection)
+          .metricsBasePath(config.metricsBasePath()).applicationBasePath(config.applicationBasePath())
+          .mode(settings.metricsMode).build());
+    }
+    if (apis.contains("v2")) {
+      sources.add(EtcdV2MetricSource.builder().settings(etcdSettings)
+          .metricsBasePath(config.metricsBasePath()).applicationBasePath(config.applicationBasePath())
+          .mode(settings.metricsMode).build());
+    }
+    sources.forEach(resources::push);
+    FleetTarget target = FleetTarget.builder(fleetClient).build();
+    resources.push(target);
+    log.info("metrics api={} mode={} base={} registrations={}", apis,
+        settings.metricsMode.name().toLowerCase(java.util.Locale.ROOT), config.metricsBasePath(), config.applicationBasePath());
+
+    ScalingEngine.Builder eb = ScalingEngine.builder()
+        .config(config)
+        .target(target)
+        .stateStore(store)
+        .leadership(leadership)
+        .discoverPlugins(plugins)
+        .dryRun(settings.dryRun)
+        .shutdownTimeout(Duration.ofSeconds(settings.shutdownTimeoutSeconds))
+        .listener(this::onEvent);
+    sources.forEach(eb::metricSource);
+    ScalingEngine engine;
+    try {
+      engine = eb.build();
+    } catch (ConfigException e) {
+      throw configFailure(e);
+    }
+    resources.push(engine);
+    log.info("campaigning for leadership election={} candidate={}{}", EtcdLeadership.DEFAULT_ELECTION,
+        leadership.candidateId(), settings.dryRun ? " (dry run: decisions are reported, never applied)" : "");
+    engine.start();
+
+    if (settings.statusPort != 0) {
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put("pid", ProcessHandle.current().pid());
+      info.put("config", settings.configFile.toString());
+      info.put("etcd", etcd.value());
+      info.put("fleet", fleet.value());
+      info.put("metricsApi", apis);
+      info.put("dryRun", settings.dryRun);
+      StatusServer status = StatusServer.start(settings.statusPort, () -> StatusJson.of(engine.snapshot(), info));
+      resources.push(status);
+      log.info("status endpoint http://127.0.0.1:{}/status", status.port());
+    }
+    String signal = terminated.join();
+    log.info("{} received: finishing the action in flight (up to {}s), resigning leadership", signal, settings.shutdownTimeoutSeconds);
+    return 0;
+  }
+
+  private void onEvent(EngineEvent e) {
+    if (e.kind() == EngineEvent.Kind.RECOVERED) {
+      log.info("ready {} ms after the JVM started", ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+  }
+
+  private DynamiteConfig loadConfig(ClassLoader plugins) {
+    try {
+      return ConfigLoader.builder()
+          .serviceFolders(settings.serviceFolders)
+          .placeholders(settings.placeholders())
+          .discoverPlugins(plugins)
+          .build()
+          .load(settings.configFile);
+    } catch (ConfigException e) {
+      throw configFailure(e);
+    }
+  }
+
+  private FatalException configFailure(ConfigException e) {
+    List<String> lines = new ArrayList<>();
+    for (ConfigProblem p : e.problems()) {
+      lines.add("  " + p.path() + ": " + p.message());
+    }
+    return new FatalException("configuration " + settings.configFile + " has " + lines.size() + " problem(s):", lines);
+  }
+
+  private EtcdSettings etcdSettings(List<String> endpoints) {
+    EtcdSettings.Builder b = EtcdSettings.builder().endpoints(endpoints);
+    if (settings.etcdCa != null) {
+      b.caFile(settings.etcdCa);
+    }
+    if (settings.etcdCert != null && settings.etcdKey != null) {
+      b.clientCertificate(settings.etcdCert, settings.etcdKey);
+    }
+    if (settings.etcdUser != null && settings.etcdPassword != null) {
+      b.credentials(settings.etcdUser, settings.etcdPassword);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new FatalException("etcd settings: " + e.getMessage(), List.of());
+    }
+  }
+
+  /** Asks once whether the server serves the v2 keys API, which the original's metric writers use. */
+  private boolean probeV2(String endpoint) {
+    if (settings.metricsApi == DaemonSettings.MetricsApi.V3 || !endpoint.startsWith("http://")) {
+      return false;
+    }
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(endpoint + "/v2/keys/")).timeout(Duration.ofSeconds(5)).GET();
+    if (settings.etcdUser != null) {
+      String raw = settings.etcdUser + ":" + (settings.etcdPassword == null ? "" : settings.etcdPassword);
+      req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      int code = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      log.info("etcd v2 keys API {} (GET /v2/keys/ -> {})", code == 200 ? "available" : "not served", code);
+      return code == 200;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.io.IOException e) {
+      log.warn("etcd v2 probe failed, reading metrics over v3 only: {}", Waiter.reason(e));
+      return false;
+    }
+  }
+
+  private List<String> metricApis(boolean v2, EtcdSettings etcd) {
+    switch (settings.metricsApi) {
+      case V3:
+        return List.of("v3");
+      case AUTO:
+        return v2 ? List.of("v3", "v2") : List.of("v3");
+      default:
+        if (etcd.tls()) {
+          throw new FatalException("--metrics-api " + settings.metricsApi.name().toLowerCase(java.util.Locale.ROOT)
+              + ": the v2 metric source supports plain HTTP only", List.of());
+        }
+        if (!v2) {
+          throw new FatalException("--metrics-api " + settings.metricsApi.name().toLowerCase(java.util.Locale.ROOT)
+              + ": etcd does not serve the v2 keys API (start etcd with --enable-v2=true, or use --metrics-api v3)", List.of());
+        }
+        return settings.metricsApi == DaemonSettings.MetricsApi.V2 ? List.of("v2") : List.of("v3", "v2");
+    }
+  }
+
+  /** Waits for {@code ready} unless a signal comes first; false when the signal won. */
+  private static boolean await(CompletableFuture<?> ready, CompletableFuture<String> terminated) {
+    CompletableFuture.anyOf(ready, terminated).join();
+    if (terminated.isDone()) {
+      ready.cancel(false);
+      return false;
+    }
+    return true;
+  }
+
+  private void closeAll() {
+    while (!resources.isEmpty()) {
+      AutoCloseable r = resources.pop();
+      try {
+        r.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", r, Waiter.reason(e));
+      }
+    }
+    log.info("stopped");
+  }
+
+}

@@ -1,0 +1,48 @@
+package io.dynamite.daemon;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/** Builds the class loader plugins are discovered with: every jar of {@code --plugins}, on top of the daemon's own classpath. */
+final class Plugins {
+  private Plugins() {}
+
+  static ClassLoader loader(@Nullable Path dir) {
+    ClassLoader parent = Plugins.class.getClassLoader();
+    if (dir == null) {
+      return parent;
+    }
+    List<URL> jars = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+        if (p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)) {
+          jars.add(p.toUri().toURL());
+        }
+      }
+    } catch (MalformedURLException e) {
+      throw new FatalException("--plugins: " + e.getMessage(), List.of());
+    } catch (IOException e) {
+      throw new FatalException("--plugins: cannot list " + dir + ": " + e.getMessage(), List.of());
+    }
+    return new URLClassLoader("dynamite-plugins", jars.toArray(new URL[0]), parent);
+  }
+
+  static List<String> jarNames(@Nullable Path dir) {
+    if (dir == null) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+}

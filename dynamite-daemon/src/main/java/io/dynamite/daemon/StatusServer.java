@@ -1,0 +1,80 @@
+package io.dynamite.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The status endpoint: {@code GET http://127.0.0.1:<port>/status} returns the engine snapshot as
+ * JSON (services, instances, recent decisions with their reasons, counters). Bound to loopback
+ * only: it is for the operator on the host (and the {@code status} subcommand), not the network.
+ */
+final class StatusServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private StatusServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  static StatusServer start(int port, Supplier<Map<String, Object>> status) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    } catch (IOException e) {
+      throw new FatalException("cannot bind the status endpoint to 127.0.0.1:" + port + ": " + e.getMessage()
+          + " (choose another --status-port, or 0 to disable it)", java.util.List.of());
+    }
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "dynamite-status");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        if (!exchange.getRequestMethod().equals("GET")) {
+          send(exchange, 405, "{\"error\":\"GET only\"}");
+        } else if (!exchange.getRequestURI().getPath().equals("/status")) {
+          send(exchange, 404, "{\"error\":\"try /status\"}");
+        } else {
+          send(exchange, 200, JSON.writeValueAsString(status.get()));
+        }
+      }
+    });
+    server.start();
+    return new StatusServer(server, executor);
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void send(HttpExchange exchange, int code, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,276 @@
+package io.dynamite.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynamite.testkit.etcd.EtcdProcess;
+import io.dynamite.testkit.fleet.FakeFleetServer;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon jar as a separate process against a real etcd (v2 enabled, as the original's writers
+ * need) and a {@link FakeFleetServer}, with the original's own test configuration: start-up makes
+ * the original's fleet calls; metrics written in the original layout through the v2 API scale up;
+ * a SIGKILL in the middle of a scale-up leaves no duplicate and no orphan after a restart, and
+ * scaling resumes; SIGTERM exits 0.
+ */
+class DaemonEndToEndIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String WINDOWS_FOLDER = "C:\\Projects\\CNA\\dynamite\\dynamite\\tests\\TEST_CONFIG_FOLDER\\service-files";
+  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final Pattern INSTANCE = Pattern.compile("^(a|a_service_announcer|a_logger)@(\\d+)\\.service$");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path dir;
+  private EtcdProcess etcd;
+  private FakeFleetServer fleet;
+  private final List<DaemonProcess> daemons = new ArrayList<>();
+
+  @BeforeAll
+  static void noDelay() {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
+  @BeforeEach
+  void cluster() throws Exception {
+    etcd = EtcdProcess.start("--enable-v2=true");
+    fleet = FakeFleetServer.start();
+    Path units = Files.createDirectories(dir.resolve("service-files"));
+    for (String f : List.of("a@.service", "a_logger@.service", "a_service_announcer@.service", "apache@.service",
+        "arbitrary_file.txt", "example.service", "haproxy.service")) {
+      try (InputStream in = getClass().getResourceAsStream("/original/service-files/" + f)) {
+        Files.copy(in, units.resolve(f));
+      }
+    }
+    try (InputStream in = getClass().getResourceAsStream("/original/config.yaml")) {
+      String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace(WINDOWS_FOLDER, units.toString());
+      Files.writeString(dir.resolve("config.yaml"), yaml);
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (DaemonProcess d : daemons) {
+      d.close();
+    }
+    fleet.close();
+    etcd.close();
+  }
+
+  private DaemonProcess daemon(int statusPort) {
+    DaemonProcess d = DaemonProcess.start(dir.resolve("daemon.log"), Map.of(),
+        "-c", dir.resolve("config.yaml").toString(),
+        "-e", "127.0.0.1:" + etcd.clientPort(),
+        "-f", "127.0.0.1:" + fleet.port(),
+        "--status-port", String.valueOf(statusPort));
+    daemons.add(d);
+    return d;
+  }
+
+  @Test
+  void startsLikeTheOriginalScalesOnV2MetricsSurvivesSigkillAndStopsOnSigterm() throws Exception {
+    int statusPort = freePort();
+    DaemonProcess first = daemon(statusPort);
+
+    // 1. start-up: min_instance 2 of a (with its attached units) and the single example unit
+    await("start-up top-up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> {
+          assertThat(first.isAlive()).as(first.output()).isTrue();
+          assertThat(launched()).containsExactlyInAnyOrder("example.service",
+              "a@12021.service", "a_service_announcer@12021.service", "a_logger@12021.service",
+              "a@12022.service", "a_service_announcer@12022.service", "a_logger@12022.service");
+        });
+    JsonNode golden = JSON.readTree(getClass().getResourceAsStream("/original/etcd-fleet-golden-test-config.json"));
+    List<String> expected12021 = goldenMutating(golden.get("steps").get(1));
+    List<String> expected12022 = goldenMutating(golden.get("steps").get(2));
+    assertThat(oursMutating("12021")).as("fleet calls for instance 12021").isEqualTo(expected12021);
+    assertThat(oursMutating("12022")).as("fleet calls for instance 12022").isEqualTo(expected12022);
+    assertThat(expected12021).hasSize(6);
+
+    // the status endpoint reports what the engine sees
+    await("status").atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+      JsonNode status = JSON.readTree(get("http://127.0.0.1:" + statusPort + "/status"));
+      assertThat(status.get("leader").asBoolean()).isTrue();
+      assertThat(serviceA(status).get("running").asInt()).isEqualTo(2);
+    });
+
+    // 2. aggregated loadbalancer response time above 250 for 15 s, written like logstash-output-etcd (v2)
+    fleet.setStartDelay(Duration.ofSeconds(60));
+    Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+    writeResponseTimes(t0, 400);
+    await("scale-up in flight").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        .until(() -> fleet.unitNames().contains("a@12023.service"));
+
+    // 3. SIGKILL in the middle of that scale-up, then start again
+    first.kill();
+    // the operator edits the file while it is down: the next start compares and reports
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, Files.readString(config).replace("max_instance: 5", "max_instance: 6"));
+    DaemonProcess second = daemon(statusPort);
+    fleet.setStartDelay(Duration.ZERO);
+    await("recovered, no duplicate, no orphan").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .untilAsserted(() -> {
+          assertThat(second.isAlive()).as(second.output()).isTrue();
+          JsonNode status = JSON.readTree(get("http://127.0.0.1:" + statusPort + "/status"));
+          assertThat(status.get("ready").asBoolean()).isTrue();
+          assertThat(serviceA(status).get("starting").asInt()
+              + serviceA(status).get("stopping").asInt()).isZero();
+          assertWholeInstancesOnly(status);
+        });
+    int before = instanceNumbers().size();
+    assertThat(before).isBetween(2, 3);
+
+    // 4. scaling resumes: another breach starts exactly one more instance
+    writeResponseTimes(t0.plusSeconds(600), 500);
+    await("scaling resumes").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .untilAsserted(() -> {
+          assertThat(instanceNumbers()).hasSize(before + 1);
+          JsonNode status = JSON.readTree(get("http://127.0.0.1:" + statusPort + "/status"));
+          assertThat(serviceA(status).get("running").asInt()).isEqualTo(before + 1);
+          assertWholeInstancesOnly(status);
+        });
+    assertThat(second.output()).contains("configuration differs from the stored one: Dynamite.Service.a.max_instance changed from 5 to 6");
+
+    // 5. SIGTERM: orderly stop, exit code 0
+    assertThat(second.terminate(40)).as(second.output()).isZero();
+    assertThat(second.output()).contains("SIGTERM received").contains("stopped");
+  }
+
+  @Test
+  void waitsForEtcdAndSaysSoThenStartsWhenItAppears() throws Exception {
+    int port = etcd.clientPort();
+    etcd.stop();
+    DaemonProcess d = daemon(0);
+    await("waiting message").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> d.output().contains("waiting for etcd at http://127.0.0.1:" + port + " (attempt 2"));
+    etcd.restart();
+    await("starts once etcd is back").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .until(() -> fleet.unitNames().contains("a@12022.service"));
+    assertThat(d.terminate(40)).as(d.output()).isZero();
+  }
+
+  private void assertWholeInstancesOnly(JsonNode status) {
+    // every a@N in fleet has its two attached units and is an instance the engine knows: no orphan
+    TreeSet<String> engine = new TreeSet<>();
+    for (JsonNode i : serviceA(status).get("instances")) {
+      engine.add(i.get("unit").asText());
+    }
+    TreeSet<String> expectedUnits = new TreeSet<>();
+    for (String n : instanceNumbers()) {
+      expectedUnits.addAll(List.of("a@" + n + ".service", "a_service_announcer@" + n + ".service", "a_logger@" + n + ".service"));
+    }
+    TreeSet<String> aUnits = new TreeSet<>(fleet.unitNames());
+    aUnits.remove("example.service");
+    assertThat(aUnits).isEqualTo(expectedUnits);
+    TreeSet<String> mains = new TreeSet<>();
+    instanceNumbers().forEach(n -> mains.add("a@" + n + ".service"));
+    assertThat(engine).isEqualTo(mains);
+  }
+
+  private static JsonNode serviceA(JsonNode status) {
+    for (JsonNode s : status.get("services")) {
+      if (s.get("service").asText().equals("a")) {
+        return s;
+      }
+    }
+    throw new AssertionError("no service a in " + status);
+  }
+
+  private TreeSet<String> instanceNumbers() {
+    TreeSet<String> numbers = new TreeSet<>();
+    for (String u : fleet.unitNames()) {
+      Matcher m = INSTANCE.matcher(u);
+      if (m.matches()) {
+        numbers.add(m.group(2));
+      }
+    }
+    return numbers;
+  }
+
+  private List<String> launched() {
+    List<String> out = new ArrayList<>();
+    for (String u : fleet.unitNames()) {
+      fleet.unit(u).filter(x -> x.desiredState().equals("launched")).ifPresent(x -> out.add(u));
+    }
+    return out;
+  }
+
+  private void writeResponseTimes(Instant from, double value) throws Exception {
+    for (int s = 0; s <= 17; s++) {
+      String key = "/v2/keys/metrics/loadbalancer/response_time/" + TS.format(from.plusSeconds(s));
+      String body = "value=" + URLEncoder.encode("{\"time_backend_response.p95\": " + value + "}", StandardCharsets.UTF_8);
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + key))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    }
+  }
+
+  /** PUT/DELETE calls of one instance number, in order, as "METHOD unit desiredState optionCount". */
+  private List<String> oursMutating(String number) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (FakeFleetServer.Request r : fleet.requests()) {
+      if (!r.method().equals("GET") && r.path().endsWith("@" + number + ".service")) {
+        out.add(describe(r.method(), r.path().substring("/fleet/v1/units/".length()),
+            r.body().isEmpty() ? null : JSON.readTree(r.body())));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> goldenMutating(JsonNode step) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode call : step.get("fleet_calls")) {
+      if (!call.get(0).asText().equals("GET")) {
+        out.add(describe(call.get(0).asText(), call.get(1).asText().substring("units/".length()),
+            call.get(2).isNull() ? null : call.get(2)));
+      }
+    }
+    return out;
+  }
+
+  private static String describe(String method, String unit, JsonNode body) {
+    if (body == null) {
+      return method + " " + unit;
+    }
+    JsonNode options = body.get("options");
+    String count = options == null ? "" : options.isArray() ? " <" + options.size() + " options>" : " " + options.asText();
+    return method + " " + unit + " " + body.get("desiredState").asText() + count;
+  }
+
+  private static String get(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
