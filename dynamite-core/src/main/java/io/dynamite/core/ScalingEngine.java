@@ -148,7 +148,37 @@ public final class ScalingEngine implements AutoCloseable {
     final ServiceRuntime service;
     final ScalingPolicy policy;
     final @Nullable MetricQuery query;
+    /** The only run of samples routed to this policy in this tick, handed over without copying. */
+    @Nullable List<MetricSample> single;
+    /** Samples of this tick when more than one run was routed here. */
     final ArrayList<MetricSample> buffer = new ArrayList<>();
+
+    void add(List<MetricSample> run) {
+      if (single == null && buffer.isEmpty()) {
+        single = run;
+        return;
+      }
+      if (single != null) {
+        buffer.addAll(single);
+        single = null;
+      }
+      buffer.addAll(run);
+    }
+
+    /** Returns this tick's samples as an immutable list and forgets them. */
+    List<MetricSample> take() {
+      List<MetricSample> out;
+      if (single != null) {
+        out = single;
+        single = null;
+      } else if (buffer.isEmpty()) {
+        out = List.of();
+      } else {
+        out = List.copyOf(buffer);
+        buffer.clear();
+      }
+      return out;
+    }
 
     PolicyHandle(String id, String name, Direction direction, ServiceRuntime service,
         ScalingPolicy policy, @Nullable MetricQuery query) {
@@ -598,23 +628,27 @@ public final class ScalingEngine implements AutoCloseable {
   private void route(List<MetricSample> samples) {
     count("samples", samples.size());
     long unrouted = 0;
-    // Sources deliver each stream's samples together, so remembering the last stream's route
-    // saves a hash lookup (and its cache misses) for almost every sample.
-    MetricQuery lastQuery = null;
-    PolicyHandle[] targets = null;
-    for (int i = 0, n = samples.size(); i < n; i++) {
-      MetricSample s = samples.get(i);
-      if (s.query() != lastQuery) {
-        lastQuery = s.query();
-        targets = legacyRouting ? legacyRoutes.get(lastQuery.metric()) : routes.get(lastQuery);
+    // Sources deliver each stream's samples together. Each run of consecutive samples of one
+    // stream is looked up once and handed to its policies as one shared immutable list, which
+    // saves a hash lookup and a buffer append per sample (the tick is memory-bound).
+    int n = samples.size();
+    int i = 0;
+    while (i < n) {
+      MetricQuery q = samples.get(i).query();
+      int j = i + 1;
+      while (j < n && samples.get(j).query() == q) {
+        j++;
       }
+      PolicyHandle[] targets = legacyRouting ? legacyRoutes.get(q.metric()) : routes.get(q);
       if (targets == null) {
-        unrouted++;
-        continue;
+        unrouted += j - i;
+      } else {
+        List<MetricSample> run = List.copyOf(samples.subList(i, j));
+        for (PolicyHandle h : targets) {
+          h.add(run);
+        }
       }
-      for (PolicyHandle h : targets) {
-        h.buffer.add(s);
-      }
+      i = j;
     }
     if (unrouted > 0) {
       count("samples.unrouted", unrouted);
@@ -634,9 +668,8 @@ public final class ScalingEngine implements AutoCloseable {
 
   private void evaluate(PolicyHandle h, Instant now) {
     ServiceView view = h.service.view();
-    PolicyInput input = new PolicyInput(view, h.buffer.isEmpty() ? List.of() : h.buffer, now); // copies
+    PolicyInput input = new PolicyInput(view, h.take(), now); // an immutable list is not copied again
     List<MetricSample> samples = input.samples();
-    h.buffer.clear();
     ScalingDecision decision;
     try {
       decision = h.policy.evaluate(input);

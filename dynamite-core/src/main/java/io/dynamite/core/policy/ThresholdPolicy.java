@@ -8,10 +8,7 @@ import io.dynamite.api.spi.ScalingPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -54,7 +51,7 @@ public final class ThresholdPolicy implements ScalingPolicy {
   private final ThresholdSettings settings;
   private final long periodNanos;
   private final Duration idleLimit;
-  private final Map<String, UuidState> states = new HashMap<>();
+  private final UuidTable states = new UuidTable();
   private final long cooldownNanos;
   /** Start of the cooldown, epoch nanos, or {@link #NONE}. */
   private long cooldownStart = NONE;
@@ -63,17 +60,8 @@ public final class ThresholdPolicy implements ScalingPolicy {
   /** How many uuids have a window open; kept in step with the states to avoid scanning them. */
   private int openWindows;
 
-  /** Memory for one uuid: guarded by the engine's one-thread-at-a-time contract. */
-  private static final class UuidState {
-    /** Newest processed timestamp, epoch nanos; {@link #NONE} before the first sample. */
-    long latest = NONE;
-    /** Start of the open window, epoch nanos; {@link #NONE} when no window is open. */
-    long windowStart = NONE;
-    int windowSamples;
-  }
-
   /** Marks an unset timestamp; samples are never that old. */
-  private static final long NONE = Long.MIN_VALUE;
+  private static final long NONE = UuidTable.NONE;
 
   /**
    * Creates a policy.
@@ -107,45 +95,43 @@ public final class ThresholdPolicy implements ScalingPolicy {
     for (int i = 0, n = samples.size(); i < n; i++) {
       MetricSample sample = samples.get(i);
       long ts = nanos(sample.timestamp());
-      UuidState st = states.get(sample.uuid());
-      if (st == null) {
-        st = new UuidState();
-        states.put(sample.uuid(), st);
-      }
-      if (st.latest != NONE && ts <= st.latest) {
+      UuidTable st = states;
+      int u = st.slot(sample.uuid());
+      if (st.latest[u] != NONE && ts <= st.latest[u]) {
         continue; // only strictly newer samples count
       }
-      st.latest = ts;
+      st.latest[u] = ts;
       if (ts > newestSeen) {
         newestSeen = ts;
       }
       if (inCooldown(ts)) {
         sawCooldown = true;
         if (!settings.legacy()) {
-          closeWindow(st); // B7: a window open across a cooldown is stale
+          closeWindow(u); // B7: a window open across a cooldown is stale
         }
         continue;
       }
       boolean ok = settings.operator().test(sample.value(), settings.threshold());
-      if (st.windowStart == NONE) {
+      if (st.windowStart[u] == NONE) {
         if (ok) {
-          st.windowStart = ts;
-          st.windowSamples = 1;
+          st.windowStart[u] = ts;
+          st.windowSamples[u] = 1;
           openWindows++;
         }
         continue;
       }
-      if (ts - st.windowStart <= periodNanos) { // inclusive window end
+      if (ts - st.windowStart[u] <= periodNanos) { // inclusive window end
         if (ok) {
-          st.windowSamples++;
+          st.windowSamples[u]++;
         } else {
-          closeWindow(st);
+          closeWindow(u);
         }
         continue;
       }
       // First sample after the window.
-      long windowStart = st.windowStart;
-      closeWindow(st);
+      long windowStart = st.windowStart[u];
+      int windowSamples = st.windowSamples[u];
+      closeWindow(u);
       if (!ok && !settings.legacy()) {
         continue; // B7: the closing sample is back to normal, so the breach did not last
       }
@@ -154,7 +140,7 @@ public final class ThresholdPolicy implements ScalingPolicy {
         fired = new ArrayList<>(2);
       }
       fired.add(sample.uuid());
-      lastFireReason = describeFire(sample, instant(windowStart), st.windowSamples);
+      lastFireReason = describeFire(sample, instant(windowStart), windowSamples);
     }
     if (fired != null) {
       String reason = fired.size() == 1 ? lastFireReason : fired.size() + " fires, last: " + lastFireReason;
@@ -183,9 +169,9 @@ public final class ThresholdPolicy implements ScalingPolicy {
     return openWindows > 0;
   }
 
-  private void closeWindow(UuidState st) {
-    if (st.windowStart != NONE) {
-      st.windowStart = NONE;
+  private void closeWindow(int slot) {
+    if (states.windowStart[slot] != NONE) {
+      states.windowStart[slot] = NONE;
       openWindows--;
     }
   }
@@ -203,15 +189,16 @@ public final class ThresholdPolicy implements ScalingPolicy {
       return;
     }
     long limit = newestSeen - idleLimit.toNanos();
-    for (Iterator<UuidState> it = states.values().iterator(); it.hasNext(); ) {
-      UuidState s = it.next();
-      if (s.latest != NONE && s.latest < limit) {
-        if (s.windowStart != NONE) {
+    UuidTable t = states;
+    t.removeIf(slot -> {
+      if (t.latest[slot] != NONE && t.latest[slot] < limit) {
+        if (t.windowStart[slot] != NONE) {
           openWindows--;
         }
-        it.remove();
+        return true;
       }
-    }
+      return false;
+    });
   }
 
   /**
@@ -226,13 +213,7 @@ public final class ThresholdPolicy implements ScalingPolicy {
   @Override
   public String describeState() {
     StringBuilder sb = new StringBuilder();
-    int open = 0;
-    for (UuidState s : states.values()) {
-      if (s.windowStart != NONE) {
-        open++;
-      }
-    }
-    sb.append(states.size()).append(" uuid(s), ").append(open).append(" window(s) open");
+    sb.append(states.size()).append(" uuid(s), ").append(openWindows).append(" window(s) open");
     if (cooldownStart != NONE) {
       sb.append(", cooldown until ").append(instant(cooldownStart + cooldownNanos));
     }

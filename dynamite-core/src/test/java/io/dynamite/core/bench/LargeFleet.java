@@ -114,6 +114,7 @@ final class LargeFleet {
     private final String[][] uuids;
     private final MetricQuery[] queries;
     private int round;
+    private List<MetricQuery> lastPolled = List.of();
 
     SyntheticSource(ManualClock clock, int services, int instances) {
       this.clock = clock;
@@ -131,13 +132,17 @@ final class LargeFleet {
 
     @Override
     public MetricPoll poll(List<MetricQuery> polled) {
-      // Like a real source, hand back the query objects the engine polled with.
-      java.util.Map<MetricQuery, MetricQuery> canonical = new java.util.HashMap<>();
-      for (MetricQuery q : polled) {
-        canonical.put(q, q);
-      }
-      for (int s = 0; s < services; s++) {
-        queries[s] = canonical.getOrDefault(queries[s], queries[s]);
+      // Like a real source, hand back the query objects the engine polled with (looked up once,
+      // when the engine's query list changes, as a watch-based source would).
+      if (polled != lastPolled) {
+        lastPolled = polled;
+        java.util.Map<MetricQuery, MetricQuery> canonical = new java.util.HashMap<>();
+        for (MetricQuery q : polled) {
+          canonical.put(q, q);
+        }
+        for (int s = 0; s < services; s++) {
+          queries[s] = canonical.getOrDefault(queries[s], queries[s]);
+        }
       }
       Instant now = clock.instant();
       round++;
