@@ -81,29 +81,24 @@ public final class FleetClient implements AutoCloseable {
   private final boolean ownsScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean warnedRetry = new AtomicBoolean();
+  private final int maxInFlight;
 
   private FleetClient(Builder b) {
     this.retry = b.retry;
+    this.maxInFlight = b.maxInFlight;
     this.endpoint = b.endpoint;
     int id = CLIENT_IDS.incrementAndGet();
     OkHttpClient.Builder hb = b.okHttpClient != null ? b.okHttpClient.newBuilder() : new OkHttpClient.Builder();
     hb.connectTimeout(b.connectTimeout).readTimeout(b.readTimeout).writeTimeout(b.readTimeout).callTimeout(b.callTimeout);
     String ep = b.endpoint;
-    if (ep.startsWith("unix://") || ep.startsWith("file://")) {
-      String path = ep.substring(7);
-      if (!path.startsWith("/")) {
-        // fleetctl rejects "unix://var/run/..." too: the socket path must be absolute
-        throw new IllegalArgumentException("unix endpoint needs an absolute path (unix:///path): " + ep);
-      }
-      hb.socketFactory(new UnixDomainSocketFactory(Path.of(path)));
+    String socketPath = unixPath(ep);
+    if (socketPath != null) {
+      hb.socketFactory(new UnixDomainSocketFactory(Path.of(socketPath)));
       // The host name is only a placeholder (fleetd ignores Host); never resolve it.
       hb.dns(host -> List.of(InetAddress.getLoopbackAddress()));
       this.base = HttpUrl.get("http://fleet.sock/fleet/v1/");
     } else {
-      HttpUrl url = HttpUrl.parse(ep);
-      if (url == null) {
-        throw new IllegalArgumentException("endpoint must be http(s)://host:port or unix:///path: " + ep);
-      }
+      HttpUrl url = httpUrl(ep);
       HttpUrl.Builder ub = url.newBuilder();
       List<String> segs = new ArrayList<>(url.pathSegments());
       segs.removeIf(String::isEmpty);
@@ -344,6 +339,54 @@ public final class FleetClient implements AutoCloseable {
   @Override
   public String toString() {
     return "FleetClient[" + base.newBuilder().username("").password("").build() + "]";
+  }
+
+  /**
+   * Checks an endpoint the way {@link Builder#build()} does, without building anything.
+   *
+   * @param endpoint the endpoint, already stripped
+   * @throws IllegalArgumentException if the builder would reject it
+   */
+  static void checkEndpoint(String endpoint) {
+    if (unixPath(endpoint) == null) {
+      httpUrl(endpoint);
+    }
+  }
+
+  /** Returns the socket path of a unix endpoint, null for any other endpoint. */
+  private static @Nullable String unixPath(String ep) {
+    if (!ep.startsWith("unix://") && !ep.startsWith("file://")) {
+      return null;
+    }
+    String path = ep.substring(7);
+    if (!path.startsWith("/")) {
+      // fleetctl rejects "unix://var/run/..." too: the socket path must be absolute
+      throw new IllegalArgumentException("unix endpoint needs an absolute path (unix:///path): " + ep);
+    }
+    return path;
+  }
+
+  private static HttpUrl httpUrl(String ep) {
+    HttpUrl url = HttpUrl.parse(ep);
+    if (url == null) {
+      throw new IllegalArgumentException("endpoint must be http(s)://host:port or unix:///path: " + ep);
+    }
+    return url;
+  }
+
+  /** The retry policy; for tests of the configuration. */
+  RetryPolicy retryPolicy() {
+    return retry;
+  }
+
+  /** The configured in-flight limit of the client's own workers; for tests of the configuration. */
+  int maxInFlight() {
+    return maxInFlight;
+  }
+
+  /** The OkHttp client the calls run on (timeouts, TLS); for tests of the configuration. */
+  OkHttpClient http() {
+    return http;
   }
 
   static boolean isTemplate(String name) {
