@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
@@ -51,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * worker threads (at most {@code maxInFlight} blocking HTTP calls run at once). Failures complete
  * the stage with a {@link FleetException}; 5xx answers and I/O failures are first retried
  * according to the {@link RetryPolicy} (the delays are scheduled, no thread sleeps). Every call
- * fleet offers here is idempotent, so all are retried.
+ * fleet offers here is idempotent, so all are retried. A server certificate the client refuses
+ * (untrusted chain, wrong host name) fails at once, not retryable.
  *
  * <p>Lists follow {@code nextPageToken} until the last page (re-sending the {@code /state}
  * filters on every page, since fleet does not encode them in the token) and treat fleet's {@code
@@ -470,6 +474,13 @@ public final class FleetClient implements AutoCloseable {
       retryOrFail(what, request, handler, attempt, result, failure);
       return;
     } catch (IOException e) {
+      String tls = tlsRejection(e);
+      if (tls != null) {
+        // A certificate the client does not accept stays unaccepted; retrying only delays the error.
+        result.completeExceptionally(
+            new FleetException(what + " failed: TLS: " + tls + " (" + e.getMessage() + ")", FleetException.NO_RESPONSE, "", false, e));
+        return;
+      }
       failure = new FleetException(what + " failed: " + e, FleetException.NO_RESPONSE, "", true, e);
       retryOrFail(what, request, handler, attempt, result, failure);
       return;
@@ -489,6 +500,25 @@ public final class FleetClient implements AutoCloseable {
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Tells whether an I/O failure is the client refusing the server's certificate (untrusted chain
+   * or wrong host name), as OkHttp itself decides not to retry; returns what was refused, or null
+   * for any other failure (a reset during the handshake stays retryable).
+   */
+  private static @Nullable String tlsRejection(IOException e) {
+    if (e instanceof SSLPeerUnverifiedException) {
+      return "server certificate does not match the host name";
+    }
+    if (e instanceof SSLHandshakeException) {
+      for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        if (c instanceof CertificateException) {
+          return "server certificate not trusted";
+        }
+      }
+    }
+    return null;
   }
 
   private <T> void retryOrFail(
