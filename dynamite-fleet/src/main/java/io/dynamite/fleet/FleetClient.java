@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
@@ -51,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * worker threads (at most {@code maxInFlight} blocking HTTP calls run at once). Failures complete
  * the stage with a {@link FleetException}; 5xx answers and I/O failures are first retried
  * according to the {@link RetryPolicy} (the delays are scheduled, no thread sleeps). Every call
- * fleet offers here is idempotent, so all are retried.
+ * fleet offers here is idempotent, so all are retried. A server certificate the client refuses
+ * (untrusted chain, wrong host name) fails at once, not retryable.
  *
  * <p>Lists follow {@code nextPageToken} until the last page (re-sending the {@code /state}
  * filters on every page, since fleet does not encode them in the token) and treat fleet's {@code
@@ -81,29 +85,24 @@ public final class FleetClient implements AutoCloseable {
   private final boolean ownsScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean warnedRetry = new AtomicBoolean();
+  private final int maxInFlight;
 
   private FleetClient(Builder b) {
     this.retry = b.retry;
+    this.maxInFlight = b.maxInFlight;
     this.endpoint = b.endpoint;
     int id = CLIENT_IDS.incrementAndGet();
     OkHttpClient.Builder hb = b.okHttpClient != null ? b.okHttpClient.newBuilder() : new OkHttpClient.Builder();
     hb.connectTimeout(b.connectTimeout).readTimeout(b.readTimeout).writeTimeout(b.readTimeout).callTimeout(b.callTimeout);
     String ep = b.endpoint;
-    if (ep.startsWith("unix://") || ep.startsWith("file://")) {
-      String path = ep.substring(7);
-      if (!path.startsWith("/")) {
-        // fleetctl rejects "unix://var/run/..." too: the socket path must be absolute
-        throw new IllegalArgumentException("unix endpoint needs an absolute path (unix:///path): " + ep);
-      }
-      hb.socketFactory(new UnixDomainSocketFactory(Path.of(path)));
+    String socketPath = unixPath(ep);
+    if (socketPath != null) {
+      hb.socketFactory(new UnixDomainSocketFactory(Path.of(socketPath)));
       // The host name is only a placeholder (fleetd ignores Host); never resolve it.
       hb.dns(host -> List.of(InetAddress.getLoopbackAddress()));
       this.base = HttpUrl.get("http://fleet.sock/fleet/v1/");
     } else {
-      HttpUrl url = HttpUrl.parse(ep);
-      if (url == null) {
-        throw new IllegalArgumentException("endpoint must be http(s)://host:port or unix:///path: " + ep);
-      }
+      HttpUrl url = httpUrl(ep);
       HttpUrl.Builder ub = url.newBuilder();
       List<String> segs = new ArrayList<>(url.pathSegments());
       segs.removeIf(String::isEmpty);
@@ -346,6 +345,54 @@ public final class FleetClient implements AutoCloseable {
     return "FleetClient[" + base.newBuilder().username("").password("").build() + "]";
   }
 
+  /**
+   * Checks an endpoint the way {@link Builder#build()} does, without building anything.
+   *
+   * @param endpoint the endpoint, already stripped
+   * @throws IllegalArgumentException if the builder would reject it
+   */
+  static void checkEndpoint(String endpoint) {
+    if (unixPath(endpoint) == null) {
+      httpUrl(endpoint);
+    }
+  }
+
+  /** Returns the socket path of a unix endpoint, null for any other endpoint. */
+  private static @Nullable String unixPath(String ep) {
+    if (!ep.startsWith("unix://") && !ep.startsWith("file://")) {
+      return null;
+    }
+    String path = ep.substring(7);
+    if (!path.startsWith("/")) {
+      // fleetctl rejects "unix://var/run/..." too: the socket path must be absolute
+      throw new IllegalArgumentException("unix endpoint needs an absolute path (unix:///path): " + ep);
+    }
+    return path;
+  }
+
+  private static HttpUrl httpUrl(String ep) {
+    HttpUrl url = HttpUrl.parse(ep);
+    if (url == null) {
+      throw new IllegalArgumentException("endpoint must be http(s)://host:port or unix:///path: " + ep);
+    }
+    return url;
+  }
+
+  /** The retry policy; for tests of the configuration. */
+  RetryPolicy retryPolicy() {
+    return retry;
+  }
+
+  /** The configured in-flight limit of the client's own workers; for tests of the configuration. */
+  int maxInFlight() {
+    return maxInFlight;
+  }
+
+  /** The OkHttp client the calls run on (timeouts, TLS); for tests of the configuration. */
+  OkHttpClient http() {
+    return http;
+  }
+
   static boolean isTemplate(String name) {
     int at = name.indexOf('@');
     return at >= 0 && name.startsWith(".", at + 1);
@@ -427,6 +474,13 @@ public final class FleetClient implements AutoCloseable {
       retryOrFail(what, request, handler, attempt, result, failure);
       return;
     } catch (IOException e) {
+      String tls = tlsRejection(e);
+      if (tls != null) {
+        // A certificate the client does not accept stays unaccepted; retrying only delays the error.
+        result.completeExceptionally(
+            new FleetException(what + " failed: TLS: " + tls + " (" + e.getMessage() + ")", FleetException.NO_RESPONSE, "", false, e));
+        return;
+      }
       failure = new FleetException(what + " failed: " + e, FleetException.NO_RESPONSE, "", true, e);
       retryOrFail(what, request, handler, attempt, result, failure);
       return;
@@ -446,6 +500,25 @@ public final class FleetClient implements AutoCloseable {
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Tells whether an I/O failure is the client refusing the server's certificate (untrusted chain
+   * or wrong host name), as OkHttp itself decides not to retry; returns what was refused, or null
+   * for any other failure (a reset during the handshake stays retryable).
+   */
+  private static @Nullable String tlsRejection(IOException e) {
+    if (e instanceof SSLPeerUnverifiedException) {
+      return "server certificate does not match the host name";
+    }
+    if (e instanceof SSLHandshakeException) {
+      for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        if (c instanceof CertificateException) {
+          return "server certificate not trusted";
+        }
+      }
+    }
+    return null;
   }
 
   private <T> void retryOrFail(

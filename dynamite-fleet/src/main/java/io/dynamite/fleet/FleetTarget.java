@@ -388,6 +388,26 @@ public final class FleetTarget implements ScalingTarget {
     return c;
   }
 
+  /** The client; for tests of the configuration. */
+  FleetClient client() {
+    return client;
+  }
+
+  /** The interval between state polls; for tests of the configuration. */
+  Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /** How long a start may take; for tests of the configuration. */
+  Duration startTimeout() {
+    return startTimeout;
+  }
+
+  /** How long a stop may take; for tests of the configuration. */
+  Duration stopTimeout() {
+    return stopTimeout;
+  }
+
   /** Closes the client if the target owns it. Calls in flight fail. Idempotent. */
   @Override
   public void close() {

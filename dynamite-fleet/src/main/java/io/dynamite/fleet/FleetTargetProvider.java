@@ -28,8 +28,9 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@code unit_name_pattern}: a regular expression; {@code list()} reports only matching units
  * </ul>
  *
- * <p>Unknown keys and bad values are reported together in one {@link ConfigException}. Stateless
- * and thread-safe.
+ * <p>Values are whole numbers (integers or strings holding one), at least 1. Unknown keys, a missing
+ * or unusable endpoint and bad values are reported together in one {@link ConfigException}, each
+ * problem under its key. Stateless and thread-safe.
  *
  * @since 0.1
  */
@@ -56,10 +57,7 @@ public final class FleetTargetProvider implements ScalingTargetProvider {
         problems.add(new ConfigProblem(k, "unknown setting; known: " + new java.util.TreeSet<>(KEYS)));
       }
     }
-    Object ep = settings.get("endpoint");
-    if (!(ep instanceof String) || ((String) ep).isBlank()) {
-      problems.add(new ConfigProblem("endpoint", "required: http://host:port or unix:///var/run/fleet.sock"));
-    }
+    String endpoint = endpoint(settings.get("endpoint"), problems);
     long connect = millis(settings, "connect_timeout_ms", 5000, problems);
     long read = millis(settings, "read_timeout_ms", 15000, problems);
     long call = millis(settings, "call_timeout_ms", 30000, problems);
@@ -72,19 +70,21 @@ public final class FleetTargetProvider implements ScalingTargetProvider {
     long stopTimeout = millis(settings, "stop_timeout_ms", 30000, problems);
     Pattern pattern = null;
     Object p = settings.get("unit_name_pattern");
-    if (p != null) {
+    if (p instanceof String regex) {
       try {
-        pattern = Pattern.compile(String.valueOf(p));
+        pattern = Pattern.compile(regex);
       } catch (PatternSyntaxException e) {
         problems.add(new ConfigProblem("unit_name_pattern", "not a regular expression: " + e.getDescription()));
       }
+    } else if (p != null) {
+      problems.add(new ConfigProblem("unit_name_pattern", "must be a regular expression (a string): " + p));
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     FleetClient client;
     try {
-      client = FleetClient.builder((String) ep)
+      client = FleetClient.builder(endpoint)
           .connectTimeout(Duration.ofMillis(connect))
           .readTimeout(Duration.ofMillis(read))
           .callTimeout(Duration.ofMillis(call))
@@ -110,14 +110,39 @@ public final class FleetTargetProvider implements ScalingTargetProvider {
     return b.build();
   }
 
+  private static String endpoint(Object value, List<ConfigProblem> problems) {
+    String usage = "http://host:port, https://host:port or unix:///var/run/fleet.sock";
+    if (value == null) {
+      problems.add(new ConfigProblem("endpoint", "required: " + usage));
+      return "";
+    }
+    if (!(value instanceof String s) || s.isBlank()) {
+      problems.add(new ConfigProblem("endpoint", "must be " + usage + ": " + value));
+      return "";
+    }
+    String endpoint = s.strip();
+    try {
+      FleetClient.checkEndpoint(endpoint);
+    } catch (IllegalArgumentException e) {
+      problems.add(new ConfigProblem("endpoint", e.getMessage()));
+    }
+    return endpoint;
+  }
+
   private static long millis(Map<String, Object> settings, String key, long dflt, List<ConfigProblem> problems) {
     Object v = settings.get(key);
     if (v == null) {
       return dflt;
     }
     long n;
-    if (v instanceof Number) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       n = ((Number) v).longValue();
+    } else if (v instanceof java.math.BigInteger big) {
+      n = big.bitLength() < 63 ? big.longValue() : Long.MAX_VALUE;
+    } else if (v instanceof Number) {
+      // 1.5 or 1e3 from YAML: never round silently
+      problems.add(new ConfigProblem(key, "not a whole number: " + v));
+      return dflt;
     } else {
       try {
         n = Long.parseLong(String.valueOf(v).strip());

@@ -70,6 +70,16 @@ public final class RetryPolicy {
     return maxAttempts;
   }
 
+  /** The first delay; for tests of the configuration. */
+  Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  /** The largest delay; for tests of the configuration. */
+  Duration maxBackoff() {
+    return maxBackoff;
+  }
+
   /**
    * Returns the delay before the next attempt.
    *

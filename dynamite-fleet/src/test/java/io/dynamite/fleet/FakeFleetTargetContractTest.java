@@ -162,6 +162,21 @@ class FakeFleetTargetContractTest extends FleetTargetContract {
   }
 
   @Test
+  void repeatedStartAdoptsAUnitWhoseValueEndsInABackslash() throws Exception {
+    // fleet's unit file continues such a value into the next option line, and reads it back as one
+    String name = prefix + "-bs@1.service";
+    UnitSpec main = new UnitSpec(name, List.of(
+        UnitOption.of("Service", "ExecStart", "/bin/sh -c true \\"),
+        UnitOption.of("Service", "ExecStartPost", "/bin/true"),
+        UnitOption.of("Unit", "Description", "backslash")));
+    InstancePlan p = new InstancePlan(new InstanceId(ServiceId.of("bs"), name), 1, main, List.of());
+    get(target.start(p));
+    fleet.clearRequests();
+    get(target.start(p));
+    assertThat(fleet.requests()).noneSatisfy(r -> assertThat(r.method()).isEqualTo("PUT"));
+  }
+
+  @Test
   void stateIsPolledThroughTheFilterNeverThroughStateByName() throws Exception {
     get(target.start(plan(12)));
     assertThat(fleet.requests()).noneSatisfy(r -> assertThat(r.path()).startsWith("/fleet/v1/state/"));

@@ -9,10 +9,12 @@ import java.util.Map;
 /**
  * Normalises unit options the way fleet stores them. fleet serialises the options of a PUT into a
  * unit file (grouped by section in order of first appearance) and re-parses that text on every
- * read, so values come back trimmed and a value containing a newline comes back as several
- * options. fleet decides "same unit, no replace" by hashing the submitted options against the
- * stored ones; sending the normalised form, and comparing normalised forms, is what keeps an
- * unchanged unit from being replaced (a replace restarts it).
+ * read, so values come back trimmed, a value containing a newline comes back as several
+ * options, and a value ending in a backslash continues into the next line of the file (with the
+ * newline and the backslash kept), even when that line was the next option. fleet decides "same
+ * unit, no replace" by hashing the submitted options against the stored ones; sending the
+ * normalised form, and comparing normalised forms, is what keeps an unchanged unit from being
+ * replaced (a replace restarts it).
  */
 public final class UnitOptions {
   private UnitOptions() {}
@@ -26,23 +28,37 @@ public final class UnitOptions {
    *     neither {@code name=value}, a section header nor a comment (fleet would reject the unit)
    */
   public static List<UnitOption> normalize(List<UnitOption> options) {
+    return List.copyOf(reparse(serialize(options)));
+  }
+
+  /**
+   * Writes the unit file as fleet does: options grouped by section in order of first appearance,
+   * {@code [Section]} then {@code Name=Value} lines, a blank line between sections. Serialising
+   * the whole file (not option by option) matters: a value ending in a backslash continues into
+   * the next line of the file, which may be the next option.
+   */
+  private static String serialize(List<UnitOption> options) {
     Map<String, List<UnitOption>> bySection = new LinkedHashMap<>();
     for (UnitOption o : options) {
       bySection.computeIfAbsent(o.section(), k -> new ArrayList<>()).add(o);
     }
-    List<UnitOption> out = new ArrayList<>();
+    StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, List<UnitOption>> e : bySection.entrySet()) {
-      String section = e.getKey();
+      if (sb.length() > 0) {
+        sb.append('\n');
+      }
+      sb.append('[').append(e.getKey()).append("]\n");
       for (UnitOption o : e.getValue()) {
-        section = reparse(section, o.name().strip() + "=" + o.value(), out);
+        sb.append(o.name()).append('=').append(o.value()).append('\n');
       }
     }
-    return List.copyOf(out);
+    return sb.toString();
   }
 
-  /** Parses one serialised option line (which may hold newlines); returns the section after it. */
-  private static String reparse(String section, String text, List<UnitOption> out) {
-    String current = section;
+  /** Parses a unit file as fleet reads a stored unit back. */
+  private static List<UnitOption> reparse(String text) {
+    List<UnitOption> out = new ArrayList<>();
+    String current = "";
     String pendingName = null;
     StringBuilder pendingValue = null;
     for (String raw : text.split("\n", -1)) {
@@ -79,6 +95,6 @@ public final class UnitOptions {
     if (pendingName != null) {
       out.add(UnitOption.of(current, pendingName, pendingValue.toString().strip()));
     }
-    return current;
+    return out;
   }
 }
