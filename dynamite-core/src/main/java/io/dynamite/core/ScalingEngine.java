@@ -564,15 +564,18 @@ public final class ScalingEngine implements AutoCloseable {
     InstancePlan plan = intent.plan();
     inFlight.incrementAndGet();
     call(() -> target.stop(plan)).whenComplete((v, err) -> hop(() -> {
-      done();
-      if (err == null) {
-        try {
-          store.deleteIntent(intent.id());
-        } catch (RuntimeException e) {
-          pluginFailed("state-store", plan.id().service(), describe(e));
+      try {
+        if (err == null) {
+          try {
+            store.deleteIntent(intent.id());
+          } catch (RuntimeException e) {
+            pluginFailed("state-store", plan.id().service(), describe(e));
+          }
+        } else {
+          pluginFailed("target", plan.id().service(), "could not undo " + plan.id() + ": " + describe(unwrap(err)));
         }
-      } else {
-        pluginFailed("target", plan.id().service(), "could not undo " + plan.id() + ": " + describe(unwrap(err)));
+      } finally {
+        done(); // after the intent's removal, as for starts
       }
     }));
   }
@@ -769,8 +772,13 @@ public final class ScalingEngine implements AutoCloseable {
     emit(new EngineEvent.ActionStarted(now, Direction.UP, plan.id(), attempt, reason));
     inFlight.incrementAndGet();
     call(() -> target.start(plan)).whenComplete((v, err) -> hop(() -> {
-      done();
-      onStarted(rt, inst, err == null ? null : unwrap(err));
+      // done() only after the outcome is recorded: close() waits for inFlight to reach zero and the
+      // daemon then closes the state store, so the instance and the intent's removal must be written first
+      try {
+        onStarted(rt, inst, err == null ? null : unwrap(err));
+      } finally {
+        done();
+      }
     }));
     return null;
   }
@@ -878,8 +886,11 @@ public final class ScalingEngine implements AutoCloseable {
   private void stopUnits(ServiceRuntime rt, Instance inst, boolean undo) {
     inFlight.incrementAndGet();
     call(() -> target.stop(inst.plan)).whenComplete((v, err) -> hop(() -> {
-      done();
-      onStopped(rt, inst, undo, err == null ? null : unwrap(err));
+      try {
+        onStopped(rt, inst, undo, err == null ? null : unwrap(err));
+      } finally {
+        done(); // after the outcome is recorded, as for starts
+      }
     }));
   }
 
