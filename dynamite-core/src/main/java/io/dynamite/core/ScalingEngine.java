@@ -132,6 +132,8 @@ public final class ScalingEngine implements AutoCloseable {
   private final ArrayDeque<DecisionRecord> recent = new ArrayDeque<>();
   private final Map<String, Long> counters = new TreeMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Per service, the min_instance shortfall last reported in a dry run. */
+  private final Map<String, Integer> dryRunShortfall = new HashMap<>();
   private boolean leader;
   private boolean ready;
   private boolean initializing;
@@ -950,8 +952,24 @@ public final class ScalingEngine implements AutoCloseable {
     }
   }
 
+  /** In a dry run the top-up is only reported, once per service and shortfall (topUp runs at every reconciliation). */
+  private void reportDryRunTopUp() {
+    for (ServiceRuntime rt : services.values()) {
+      int missing = rt.config.minInstance() - rt.projected();
+      Integer before = dryRunShortfall.put(rt.id().toString(), missing);
+      if (missing > 0 && (before == null || before != missing)) {
+        log.info("dry run: would start {} instance(s) of service={} to reach min_instance {} ({})",
+            missing, rt.id(), rt.config.minInstance(), describeCounts(rt));
+      }
+    }
+  }
+
   private void topUp() {
-    if (!ready || !leader || closed() || dryRun) {
+    if (!ready || !leader || closed()) {
+      return;
+    }
+    if (dryRun) {
+      reportDryRunTopUp();
       return;
     }
     for (ServiceRuntime rt : services.values()) {
