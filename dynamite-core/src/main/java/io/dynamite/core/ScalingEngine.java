@@ -132,6 +132,8 @@ public final class ScalingEngine implements AutoCloseable {
   private final ArrayDeque<DecisionRecord> recent = new ArrayDeque<>();
   private final Map<String, Long> counters = new TreeMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Per service, the min_instance shortfall last reported in a dry run. */
+  private final Map<String, Integer> dryRunShortfall = new HashMap<>();
   private boolean leader;
   private boolean ready;
   private boolean initializing;
@@ -564,15 +566,18 @@ public final class ScalingEngine implements AutoCloseable {
     InstancePlan plan = intent.plan();
     inFlight.incrementAndGet();
     call(() -> target.stop(plan)).whenComplete((v, err) -> hop(() -> {
-      done();
-      if (err == null) {
-        try {
-          store.deleteIntent(intent.id());
-        } catch (RuntimeException e) {
-          pluginFailed("state-store", plan.id().service(), describe(e));
+      try {
+        if (err == null) {
+          try {
+            store.deleteIntent(intent.id());
+          } catch (RuntimeException e) {
+            pluginFailed("state-store", plan.id().service(), describe(e));
+          }
+        } else {
+          pluginFailed("target", plan.id().service(), "could not undo " + plan.id() + ": " + describe(unwrap(err)));
         }
-      } else {
-        pluginFailed("target", plan.id().service(), "could not undo " + plan.id() + ": " + describe(unwrap(err)));
+      } finally {
+        done(); // after the intent's removal, as for starts
       }
     }));
   }
@@ -769,8 +774,13 @@ public final class ScalingEngine implements AutoCloseable {
     emit(new EngineEvent.ActionStarted(now, Direction.UP, plan.id(), attempt, reason));
     inFlight.incrementAndGet();
     call(() -> target.start(plan)).whenComplete((v, err) -> hop(() -> {
-      done();
-      onStarted(rt, inst, err == null ? null : unwrap(err));
+      // done() only after the outcome is recorded: close() waits for inFlight to reach zero and the
+      // daemon then closes the state store, so the instance and the intent's removal must be written first
+      try {
+        onStarted(rt, inst, err == null ? null : unwrap(err));
+      } finally {
+        done();
+      }
     }));
     return null;
   }
@@ -878,8 +888,11 @@ public final class ScalingEngine implements AutoCloseable {
   private void stopUnits(ServiceRuntime rt, Instance inst, boolean undo) {
     inFlight.incrementAndGet();
     call(() -> target.stop(inst.plan)).whenComplete((v, err) -> hop(() -> {
-      done();
-      onStopped(rt, inst, undo, err == null ? null : unwrap(err));
+      try {
+        onStopped(rt, inst, undo, err == null ? null : unwrap(err));
+      } finally {
+        done(); // after the outcome is recorded, as for starts
+      }
     }));
   }
 
@@ -939,8 +952,24 @@ public final class ScalingEngine implements AutoCloseable {
     }
   }
 
+  /** In a dry run the top-up is only reported, once per service and shortfall (topUp runs at every reconciliation). */
+  private void reportDryRunTopUp() {
+    for (ServiceRuntime rt : services.values()) {
+      int missing = rt.config.minInstance() - rt.projected();
+      Integer before = dryRunShortfall.put(rt.id().toString(), missing);
+      if (missing > 0 && (before == null || before != missing)) {
+        log.info("dry run: would start {} instance(s) of service={} to reach min_instance {} ({})",
+            missing, rt.id(), rt.config.minInstance(), describeCounts(rt));
+      }
+    }
+  }
+
   private void topUp() {
-    if (!ready || !leader || closed() || dryRun) {
+    if (!ready || !leader || closed()) {
+      return;
+    }
+    if (dryRun) {
+      reportDryRunTopUp();
       return;
     }
     for (ServiceRuntime rt : services.values()) {

@@ -47,8 +47,11 @@ final class Daemon {
   /** Closed in reverse order on the way out. */
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
-  Daemon(DaemonSettings settings) {
+  private final LogConfig.Applied logConfig;
+
+  Daemon(DaemonSettings settings, LogConfig.Applied logConfig) {
     this.settings = settings;
+    this.logConfig = logConfig;
   }
 
   /**
@@ -68,6 +71,9 @@ final class Daemon {
 
   private int runUntil(CompletableFuture<String> terminated) {
     settings.notes.forEach(n -> log.warn("{}", n));
+    if (logConfig.file() != null) {
+      log.info("log configuration {}={} keys={}", LogConfig.VARIABLE, logConfig.file(), logConfig.applied().keySet());
+    }
     ClassLoader plugins = Plugins.loader(settings.pluginsDir);
     if (settings.pluginsDir != null) {
       log.info("plugins dir={} jars={}", settings.pluginsDir, Plugins.jarNames(settings.pluginsDir));

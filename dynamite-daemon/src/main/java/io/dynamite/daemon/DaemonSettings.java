@@ -49,7 +49,8 @@ final class DaemonSettings {
   final @Nullable String etcdPassword;
   final boolean dryRun;
   final @Nullable Path pluginsDir;
-  final String logLevel;
+  /** The {@code --log-level} value, or null when not given. */
+  final @Nullable String logLevel;
   final MetricsApi metricsApi;
   final MetricMode metricsMode;
   final int statusPort;
@@ -155,8 +156,8 @@ final class DaemonSettings {
       throw new UsageException("--plugins: " + o.pluginsDir.toAbsolutePath() + " is not a directory");
     }
     pluginsDir = o.pluginsDir == null ? null : o.pluginsDir.toAbsolutePath().normalize();
-    String level = o.logLevel.toLowerCase(Locale.ROOT);
-    if (!LEVELS.contains(level)) {
+    String level = o.logLevel == null ? null : o.logLevel.toLowerCase(Locale.ROOT);
+    if (level != null && !LEVELS.contains(level)) {
       throw new UsageException("--log-level: expected trace, debug, info, warn or error, got '" + o.logLevel + "'");
     }
     logLevel = level;

@@ -20,6 +20,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -42,6 +43,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -182,6 +184,10 @@ final class Demo {
             length, length.toMillis() / speed / 1000.0, started.get(), stopped.get(), peak[0], now,
             decisions.get(), errors.get(), fleet.requests().size());
         out.println("engine counters: " + last.counters());
+        String where = metrics.describe();
+        if (!where.isEmpty()) {
+          out.println(where);
+        }
         return new Summary(started.get(), stopped.get(), peak[0], decisions.get(), errors.get(), fleet.requests().size());
       }
     } finally {
@@ -260,6 +266,11 @@ final class Demo {
 
     void report(String uuid, String unitName, Instant at, double cpu);
 
+    /** A line for the summary about where the metrics went, or empty. */
+    default String describe() {
+      return "";
+    }
+
     @Override
     void close();
   }
@@ -294,6 +305,7 @@ final class Demo {
     private final String metrics;
     private final String services;
     private final Set<String> registered = new HashSet<>();
+    private final AtomicLong written = new AtomicLong();
 
     EtcdMetrics(String endpoint, DynamiteConfig config) {
       try {
@@ -332,7 +344,25 @@ final class Demo {
       if (registered.add(uuid)) {
         kv.put(bytes(services + "/webserver/" + uuid + "/service_instance_name"), bytes(unitName));
       }
-      kv.put(bytes(metrics + "/webserver/" + uuid + "/cpu_user/" + KEY_TS.format(at)), bytes(String.format(java.util.Locale.ROOT, "%.2f", cpu)));
+      kv.put(bytes(metrics + "/webserver/" + uuid + "/cpu_user/" + KEY_TS.format(at)), bytes(String.format(java.util.Locale.ROOT, "%.2f", cpu)))
+          .thenRun(written::incrementAndGet);
+    }
+
+    /** Counts what is left under the metrics prefix: the source consumes (deletes) what it hands to the engine. */
+    @Override
+    public String describe() {
+      try {
+        long left = kv.get(bytes(metrics + "/"), GetOption.builder().isPrefix(true).withCountOnly(true).build())
+            .get(10, TimeUnit.SECONDS).getCount();
+        long w = written.get();
+        return "metrics through etcd at " + endpoint + ": " + w + " key(s) written under " + metrics + ", "
+            + Math.max(0, w - left) + " consumed (read and deleted by the engine's etcd source), " + left + " left";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "";
+      } catch (ExecutionException | TimeoutException e) {
+        return "metrics through etcd at " + endpoint + ": cannot count the keys left: " + Waiter.reason(e);
+      }
     }
 
     @Override

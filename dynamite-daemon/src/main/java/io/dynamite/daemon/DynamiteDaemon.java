@@ -33,6 +33,7 @@ import picocli.CommandLine.Mixin;
         "  DYNAMITE_ENVIRONMENT  PRODUCTION: default /etc/dynamite/config.yaml and",
         "                        /etc/dynamite/service-files; any other value: no defaults",
         "  RABBITMQ_ENDPOINT     ignored (actions run in-process)",
+        "  DYNAMITE_LOG_CONFIG_PATH  a properties file of org.slf4j.simpleLogger.* keys",
         ""},
     footer = {"", "Exit codes: 0 stopped by SIGTERM/SIGINT, 1 fatal error, 2 bad flag or variable."})
 public final class DynamiteDaemon implements Callable<Integer> {
@@ -115,8 +116,10 @@ public final class DynamiteDaemon implements Callable<Integer> {
 
   static int runDaemon(RunOptions options, Context context) {
     DaemonSettings settings = DaemonSettings.resolve(options, context.env());
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", settings.logLevel);
-    return new Daemon(settings).run();
+    // before the first logger exists: slf4j-simple reads its configuration once, at that moment
+    LogConfig.Applied logConfig = LogConfig.apply(context.env(), settings.logLevel, System.getProperties());
+    settings.notes.addAll(logConfig.notes());
+    return new Daemon(settings, logConfig).run();
   }
 
   /** {@code dynamite run}: the same as no subcommand. */

@@ -66,9 +66,10 @@ final class RunOptions {
   @Option(names = "--plugins", paramLabel = "DIR", description = "Load policy plugins from every jar in DIR.")
   @Nullable Path pluginsDir;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
-      description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
-  String logLevel = "info";
+  // no picocli default: a level from DYNAMITE_LOG_CONFIG_PATH applies only when this flag is absent
+  @Option(names = "--log-level", paramLabel = "LEVEL",
+      description = "trace, debug, info, warn or error (default: info, or the defaultLogLevel of DYNAMITE_LOG_CONFIG_PATH).")
+  @Nullable String logLevel;
 
   @Option(names = "--metrics-api", paramLabel = "API", defaultValue = "auto",
       description = "Where metrics are read: v2, v3, both, or auto = v3 plus v2 when the server serves "

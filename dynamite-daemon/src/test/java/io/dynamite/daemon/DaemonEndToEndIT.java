@@ -7,20 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamite.testkit.etcd.EtcdProcess;
 import io.dynamite.testkit.fleet.FakeFleetServer;
-import java.io.InputStream;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * need) and a {@link FakeFleetServer}, with the original's own test configuration: start-up makes
  * the original's fleet calls; metrics written in the original layout through the v2 API scale up;
  * a SIGKILL in the middle of a scale-up leaves no duplicate and no orphan after a restart, and
- * scaling resumes; SIGTERM exits 0.
+ * scaling resumes; per-instance metrics of a registered instance scale it down with the golden's
+ * DELETE order; SIGTERM exits 0.
  */
 class DaemonEndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String WINDOWS_FOLDER = "C:\\Projects\\CNA\\dynamite\\dynamite\\tests\\TEST_CONFIG_FOLDER\\service-files";
-  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern INSTANCE = Pattern.compile("^(a|a_service_announcer|a_logger)@(\\d+)\\.service$");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
   private EtcdProcess etcd;
@@ -61,17 +50,7 @@ class DaemonEndToEndIT {
   void cluster() throws Exception {
     etcd = EtcdProcess.start("--enable-v2=true");
     fleet = FakeFleetServer.start();
-    Path units = Files.createDirectories(dir.resolve("service-files"));
-    for (String f : List.of("a@.service", "a_logger@.service", "a_service_announcer@.service", "apache@.service",
-        "arbitrary_file.txt", "example.service", "haproxy.service")) {
-      try (InputStream in = getClass().getResourceAsStream("/original/service-files/" + f)) {
-        Files.copy(in, units.resolve(f));
-      }
-    }
-    try (InputStream in = getClass().getResourceAsStream("/original/config.yaml")) {
-      String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace(WINDOWS_FOLDER, units.toString());
-      Files.writeString(dir.resolve("config.yaml"), yaml);
-    }
+    OriginalFixture.prepare(dir);
   }
 
   @AfterEach
@@ -157,7 +136,25 @@ class DaemonEndToEndIT {
         });
     assertThat(second.output()).contains("configuration differs from the stored one: Dynamite.Service.a.max_instance changed from 5 to 6");
 
-    // 5. SIGTERM: orderly stop, exit code 0
+    // 5. the golden's scale-down step: cpu_user of the instance registered (original layout
+    // <application_base_path>/<type>/<uuid>/service_instance_name) as a@12021.service below 30 for 30 s
+    int running = instanceNumbers().size();
+    OriginalFixture.v2Put(etcd.endpoint(), "/services/webserver/uuid-12021/service_instance_name", "a@12021.service");
+    OriginalFixture.writeCpuUserV2(etcd.endpoint(), "uuid-12021", t0.plusSeconds(1200), 10);
+    await("scale-down of a@12021").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .untilAsserted(() -> {
+          assertThat(instanceNumbers()).hasSize(running - 1).doesNotContain("12021");
+          JsonNode status = JSON.readTree(get("http://127.0.0.1:" + statusPort + "/status"));
+          assertThat(serviceA(status).get("running").asInt()).isEqualTo(running - 1);
+          assertWholeInstancesOnly(status);
+        });
+    List<String> calls12021 = oursMutating("12021");
+    List<String> expectedDown = goldenMutating(golden.get("steps").get(3));
+    assertThat(expectedDown).containsExactly("DELETE a_service_announcer@12021.service", "DELETE a_logger@12021.service",
+        "DELETE a@12021.service");
+    assertThat(calls12021.subList(expected12021.size(), calls12021.size())).as("fleet calls of the scale-down").isEqualTo(expectedDown);
+
+    // 6. SIGTERM: orderly stop, exit code 0
     assertThat(second.terminate(40)).as(second.output()).isZero();
     assertThat(second.output()).contains("SIGTERM received").contains("stopped");
   }
@@ -222,14 +219,7 @@ class DaemonEndToEndIT {
   }
 
   private void writeResponseTimes(Instant from, double value) throws Exception {
-    for (int s = 0; s <= 17; s++) {
-      String key = "/v2/keys/metrics/loadbalancer/response_time/" + TS.format(from.plusSeconds(s));
-      String body = "value=" + URLEncoder.encode("{\"time_backend_response.p95\": " + value + "}", StandardCharsets.UTF_8);
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + key))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    }
+    OriginalFixture.writeResponseTimesV2(etcd.endpoint(), from, value);
   }
 
   /** PUT/DELETE calls of one instance number, in order, as "METHOD unit desiredState optionCount". */
@@ -265,7 +255,7 @@ class DaemonEndToEndIT {
   }
 
   private static String get(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return OriginalFixture.get(url);
   }
 
   static int freePort() throws Exception {
