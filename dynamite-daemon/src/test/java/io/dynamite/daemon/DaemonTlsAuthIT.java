@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dynamite.testkit.etcd.EtcdProcess;
+import io.dynamite.testkit.etcd.TestCertificates;
 import io.dynamite.testkit.fleet.FakeFleetServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.options.GetOption;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,17 +32,14 @@ class DaemonTlsAuthIT {
   @Test
   void runsOverTlsWithClientCertificateAndCredentials() throws Exception {
     Path config = OriginalFixture.prepare(dir);
-    certificates();
+    Files.createDirectories(dir.resolve("certs"));
+    TestCertificates certs = TestCertificates.generate(dir.resolve("certs"));
     Path passwordFile = Files.writeString(dir.resolve("etcd-password"), PASSWORD + "\n");
-    try (EtcdProcess etcd = EtcdProcess.start(List.of(
-            "--cert-file", dir.resolve("server.crt").toString(),
-            "--key-file", dir.resolve("server.key").toString(),
-            "--trusted-ca-file", dir.resolve("ca.crt").toString(),
-            "--client-cert-auth"), healthSsl());
+    try (EtcdProcess etcd = EtcdProcess.start(certs.etcdServerFlags(), certs.clientSslContext());
         FakeFleetServer fleet = FakeFleetServer.start()) {
       assertThat(etcd.endpoint()).startsWith("https://");
-      try (Client admin = Client.builder().endpoints(etcd.endpoint()).sslContext(b -> b.trustManager(dir.resolve("ca.crt").toFile())
-          .keyManager(dir.resolve("client.crt").toFile(), dir.resolve("client.key").toFile())).build()) {
+      try (Client admin = Client.builder().endpoints(etcd.endpoint()).sslContext(b -> b.trustManager(certs.caCert().toFile())
+          .keyManager(certs.clientCert().toFile(), certs.clientKey().toFile())).build()) {
         var auth = admin.getAuthClient();
         auth.roleAdd(bytes("root")).get(10, TimeUnit.SECONDS);
         auth.userAdd(bytes("root"), bytes("r00t-pw")).get(10, TimeUnit.SECONDS);
@@ -63,8 +53,8 @@ class DaemonTlsAuthIT {
 
       DaemonProcess d = DaemonProcess.start(dir.resolve("daemon.log"), Map.of(),
           "-c", config.toString(), "--etcd", etcd.endpoint(), "--fleet", fleet.endpoint(), "--status-port", "0",
-          "--etcd-ca", dir.resolve("ca.crt").toString(),
-          "--etcd-cert", dir.resolve("client.crt").toString(), "--etcd-key", dir.resolve("client.key").toString(),
+          "--etcd-ca", certs.caCert().toString(),
+          "--etcd-cert", certs.clientCert().toString(), "--etcd-key", certs.clientKey().toString(),
           "--etcd-user", "dyn", "--etcd-password-file", passwordFile.toString());
       try (d) {
         await("start-up top-up over TLS").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -74,8 +64,8 @@ class DaemonTlsAuthIT {
             });
         // the state went to the authenticated etcd: read it back as the daemon's user
         try (Client dyn = Client.builder().endpoints(etcd.endpoint()).user(bytes("dyn")).password(bytes(PASSWORD))
-            .sslContext(b -> b.trustManager(dir.resolve("ca.crt").toFile())
-                .keyManager(dir.resolve("client.crt").toFile(), dir.resolve("client.key").toFile())).build()) {
+            .sslContext(b -> b.trustManager(certs.caCert().toFile())
+                .keyManager(certs.clientCert().toFile(), certs.clientKey().toFile())).build()) {
           await("instances recorded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
               assertThat(dyn.getKVClient().get(bytes("/_dynamite/run/service/a/"), GetOption.builder().isPrefix(true).withKeysOnly(true).build())
                   .get(10, TimeUnit.SECONDS).getKvs()).hasSize(3)); // fleet_service_template and two instances
@@ -86,52 +76,6 @@ class DaemonTlsAuthIT {
         assertThat(d.output()).doesNotContain(PASSWORD);
       }
     }
-  }
-
-  private void certificates() throws Exception {
-    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca.key");
-    openssl("req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=dynamite-test-ca", "-days", "2", "-out", "ca.crt");
-    cert("server", "localhost", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
-    cert("client", "root", "extendedKeyUsage=clientAuth\n");
-    openssl("pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key", "-passout", "pass:changeit", "-out", "client.p12");
-  }
-
-  private void cert(String name, String cn, String ext) throws Exception {
-    Files.writeString(dir.resolve(name + ".ext"), ext);
-    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name + ".key");
-    openssl("req", "-new", "-key", name + ".key", "-subj", "/CN=" + cn, "-out", name + ".csr");
-    openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-        "-days", "2", "-extfile", name + ".ext", "-out", name + ".crt");
-  }
-
-  private void openssl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("openssl");
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("openssl %s: %s", args[0], out).isZero();
-  }
-
-  /** For EtcdProcess's health check over TLS. */
-  private SSLContext healthSsl() throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
-      trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve("client.p12"))) {
-      keys.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "changeit".toCharArray());
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return ctx;
   }
 
   private static ByteSequence bytes(String s) {

@@ -9,21 +9,14 @@ import io.dynamite.api.MetricSample;
 import io.dynamite.api.StateStoreException;
 import io.dynamite.api.state.EngineStatus;
 import io.dynamite.testkit.etcd.EtcdProcess;
+import io.dynamite.testkit.etcd.TestCertificates;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,62 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EtcdTlsAuthIT {
   @TempDir static Path dir;
+  static TestCertificates certs;
   static EtcdProcess etcd;
-
-  static void openssl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("openssl");
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("openssl %s: %s", args[0], out).isZero();
-  }
-
-  static void cert(String name, String cn, String ext) throws Exception {
-    Files.writeString(dir.resolve(name + ".ext"), ext);
-    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name + ".key");
-    openssl("req", "-new", "-key", name + ".key", "-subj", "/CN=" + cn, "-out", name + ".csr");
-    openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-        "-days", "2", "-extfile", name + ".ext", "-out", name + ".crt");
-  }
 
   @BeforeAll
   static void startTlsEtcd() throws Exception {
-    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca.key");
-    openssl("req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=dynamite-test-ca", "-days", "2", "-out", "ca.crt");
-    cert("server", "localhost",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
-    cert("client", "root", "extendedKeyUsage=clientAuth\n");
-    openssl("pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key", "-passout", "pass:changeit", "-out", "client.p12");
-    etcd =
-        EtcdProcess.start(
-            List.of(
-                "--cert-file", dir.resolve("server.crt").toString(),
-                "--key-file", dir.resolve("server.key").toString(),
-                "--trusted-ca-file", dir.resolve("ca.crt").toString(),
-                "--client-cert-auth",
-                "--enable-v2=true"),
-            healthSsl());
-  }
-
-  static SSLContext healthSsl() throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
-      trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve("client.p12"))) {
-      keys.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "changeit".toCharArray());
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return ctx;
+    certs = TestCertificates.generate(dir);
+    List<String> flags = new ArrayList<>(certs.etcdServerFlags());
+    flags.add("--enable-v2=true");
+    etcd = EtcdProcess.start(flags, certs.clientSslContext());
   }
 
   @AfterAll
@@ -107,8 +53,8 @@ class EtcdTlsAuthIT {
   static EtcdSettings.Builder tls() {
     return EtcdSettings.builder()
         .endpoints(etcd.endpoint())
-        .caFile(dir.resolve("ca.crt"))
-        .clientCertificate(dir.resolve("client.crt"), dir.resolve("client.key"))
+        .caFile(certs.caCert())
+        .clientCertificate(certs.clientCert(), certs.clientKey())
         .requestTimeout(Duration.ofSeconds(5));
   }
 
@@ -133,7 +79,7 @@ class EtcdTlsAuthIT {
   @Test
   @Order(2)
   void theV2SourceReadsOverTlsWithAClientCertificate() throws Exception {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(healthSsl()).build();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(certs.clientSslContext()).build();
     try (EtcdV2MetricSource src = EtcdV2MetricSource.builder().settings(tls().build()).build()) {
       MetricQuery q = new MetricQuery("webserver", "cpu_user", false);
       src.poll(List.of(q));
@@ -155,8 +101,8 @@ class EtcdTlsAuthIT {
   @Test
   @Order(3)
   void authenticatesWithUserAndPasswordAndRejectsAWrongOne() throws Exception {
-    try (Client admin = Client.builder().endpoints(etcd.endpoint()).sslContext(b -> b.trustManager(dir.resolve("ca.crt").toFile())
-        .keyManager(dir.resolve("client.crt").toFile(), dir.resolve("client.key").toFile())).build()) {
+    try (Client admin = Client.builder().endpoints(etcd.endpoint()).sslContext(b -> b.trustManager(certs.caCert().toFile())
+        .keyManager(certs.clientCert().toFile(), certs.clientKey().toFile())).build()) {
       var auth = admin.getAuthClient();
       auth.roleAdd(EtcdTestSupport.b("root")).get(5, TimeUnit.SECONDS);
       auth.userAdd(EtcdTestSupport.b("root"), EtcdTestSupport.b("r00t-pw")).get(5, TimeUnit.SECONDS);
