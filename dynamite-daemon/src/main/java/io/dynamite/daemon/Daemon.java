@@ -2,6 +2,7 @@ package io.dynamite.daemon;
 
 import io.dynamite.api.ConfigException;
 import io.dynamite.api.ConfigProblem;
+import io.dynamite.api.MetricSourceException;
 import io.dynamite.api.event.EngineEvent;
 import io.dynamite.api.spi.MetricSource;
 import io.dynamite.core.ScalingEngine;
@@ -16,15 +17,9 @@ import io.dynamite.etcd.EtcdV2MetricSource;
 import io.dynamite.fleet.FleetClient;
 import io.dynamite.fleet.FleetTarget;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,8 +101,8 @@ final class Daemon {
     if (!await(waiter.until("etcd at " + String.join(",", etcd.value()), connection::probe), terminated)) {
       return 0;
     }
-    boolean v2 = probeV2(etcd.value().get(0));
-    List<String> apis = metricApis(v2, etcdSettings);
+    boolean v2 = probeV2(etcdSettings);
+    List<String> apis = metricApis(v2);
 
     FleetClient fleetClient = FleetClient.builder(fleet.value()).build();
     resources.push(fleetClient);
@@ -225,40 +220,29 @@ final class Daemon {
   }
 
   /** Asks once whether the server serves the v2 keys API, which the original's metric writers use. */
-  private boolean probeV2(String endpoint) {
-    if (settings.metricsApi == DaemonSettings.MetricsApi.V3 || !endpoint.startsWith("http://")) {
+  private boolean probeV2(EtcdSettings etcd) {
+    if (settings.metricsApi == DaemonSettings.MetricsApi.V3) {
       return false;
-    }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(endpoint + "/v2/keys/")).timeout(Duration.ofSeconds(5)).GET();
-    if (settings.etcdUser != null) {
-      String raw = settings.etcdUser + ":" + (settings.etcdPassword == null ? "" : settings.etcdPassword);
-      req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8)));
     }
     try {
-      int code = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-      log.info("etcd v2 keys API {} (GET /v2/keys/ -> {})", code == 200 ? "available" : "not served", code);
-      return code == 200;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (java.io.IOException e) {
-      log.warn("etcd v2 probe failed, reading metrics over v3 only: {}", Waiter.reason(e));
+      // same TLS material and credentials as the v2 source itself
+      boolean served = EtcdV2MetricSource.servedBy(etcd);
+      log.info("etcd v2 keys API {}", served ? "available" : "not served (GET /v2/keys/ is not 200)");
+      return served;
+    } catch (MetricSourceException e) {
+      log.warn("etcd v2 probe failed, reading metrics over v3 only: {}", e.getMessage());
       return false;
     }
   }
 
-  private List<String> metricApis(boolean v2, EtcdSettings etcd) {
+
+  private List<String> metricApis(boolean v2) {
     switch (settings.metricsApi) {
       case V3:
         return List.of("v3");
       case AUTO:
         return v2 ? List.of("v3", "v2") : List.of("v3");
       default:
-        if (etcd.tls()) {
-          throw new FatalException("--metrics-api " + settings.metricsApi.name().toLowerCase(java.util.Locale.ROOT)
-              + ": the v2 metric source supports plain HTTP only", List.of());
-        }
         if (!v2) {
           throw new FatalException("--metrics-api " + settings.metricsApi.name().toLowerCase(java.util.Locale.ROOT)
               + ": etcd does not serve the v2 keys API (start etcd with --enable-v2=true, or use --metrics-api v3)", List.of());

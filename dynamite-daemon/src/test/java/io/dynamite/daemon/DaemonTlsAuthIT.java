@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,9 @@ class DaemonTlsAuthIT {
     Files.createDirectories(dir.resolve("certs"));
     TestCertificates certs = TestCertificates.generate(dir.resolve("certs"));
     Path passwordFile = Files.writeString(dir.resolve("etcd-password"), PASSWORD + "\n");
-    try (EtcdProcess etcd = EtcdProcess.start(certs.etcdServerFlags(), certs.clientSslContext());
+    List<String> flags = new ArrayList<>(certs.etcdServerFlags());
+    flags.add("--enable-v2=true"); // the v2 probe and source go over TLS too
+    try (EtcdProcess etcd = EtcdProcess.start(flags, certs.clientSslContext());
         FakeFleetServer fleet = FakeFleetServer.start()) {
       assertThat(etcd.endpoint()).startsWith("https://");
       try (Client admin = Client.builder().endpoints(etcd.endpoint()).sslContext(b -> b.trustManager(certs.caCert().toFile())
@@ -71,7 +75,7 @@ class DaemonTlsAuthIT {
                   .get(10, TimeUnit.SECONDS).getKvs()).hasSize(3)); // fleet_service_template and two instances
         }
         assertThat(d.output()).contains("etcd endpoints=[" + etcd.endpoint() + "] (from --etcd) tls=true user=dyn")
-            .contains("metrics api=[v3]");
+            .contains("metrics api=[v3, v2]");
         assertThat(d.terminate(40)).as(d.output()).isZero();
         assertThat(d.output()).doesNotContain(PASSWORD);
       }

@@ -362,6 +362,24 @@ public final class EtcdV2MetricSource implements MetricSource {
     return "EtcdV2MetricSource[" + mode + ", " + ingest.layout().metricsPrefix() + "]";
   }
 
+  /**
+   * Tells whether the first endpoint of {@code settings} serves the v2 keys API (etcd 3.4 does only
+   * with {@code --enable-v2=true}), using the same TLS material and credentials as the source.
+   *
+   * @param settings the connection settings
+   * @return true if {@code GET /v2/keys/} answers 200
+   * @throws MetricSourceException if the server cannot be reached (retryable)
+   */
+  public static boolean servedBy(EtcdSettings settings) {
+    Builder b = builder().settings(settings);
+    try (V2Keys probe = new V2Keys(Objects.requireNonNull(b.endpoint), b.requestTimeout, b.authorization(),
+        b.caFile == null ? null : PemTls.load(b.caFile, b.certFile, b.keyFile))) {
+      return probe.probe() == 200;
+    } catch (IOException e) {
+      throw new MetricSourceException("etcd v2 probe of " + b.endpoint + " failed: " + e.getMessage(), true, e);
+    }
+  }
+
   /** Builds an {@link EtcdV2MetricSource}. Not thread-safe. */
   public static final class Builder {
     private @Nullable String endpoint;

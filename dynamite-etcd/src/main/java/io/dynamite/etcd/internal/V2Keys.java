@@ -97,6 +97,21 @@ public final class V2Keys implements AutoCloseable {
   }
 
   /**
+   * Asks whether the server serves the v2 keys API: etcd 3.4 answers {@code GET /v2/keys/} with
+   * 404 unless it runs with {@code --enable-v2=true}.
+   *
+   * @return the HTTP status of {@code GET /v2/keys/}
+   * @throws IOException if the server cannot be reached (TLS failures included)
+   */
+  public int probe() throws IOException {
+    requests.incrementAndGet();
+    HttpUrl u = base.newBuilder().encodedPath("/v2/keys/").build();
+    try (Response r = client.newCall(request(u).get().build()).execute()) {
+      return r.code();
+    }
+  }
+
+  /**
    * One leaf or directory.
    *
    * @param key the full key
