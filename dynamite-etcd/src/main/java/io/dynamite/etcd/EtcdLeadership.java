@@ -2,7 +2,6 @@ package io.dynamite.etcd;
 
 import io.dynamite.api.spi.Leadership;
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -430,47 +429,13 @@ public final class EtcdLeadership implements Leadership {
   }
 
   /** Builds an {@link EtcdLeadership}. Not thread-safe. */
-  public static final class Builder {
-    private final ConnectionSource source = new ConnectionSource();
+  public static final class Builder extends EtcdClientBuilder<Builder> {
     private String election = DEFAULT_ELECTION;
     private String candidateId = UUID.randomUUID().toString();
     private Duration ttl = Duration.ofSeconds(5);
     private Duration retryDelay = Duration.ofMillis(500);
 
     private Builder() {}
-
-    /**
-     * Connects with these settings; the leadership owns and closes the connection.
-     *
-     * @param settings the settings
-     * @return this builder
-     */
-    public Builder settings(EtcdSettings settings) {
-      source.settings(settings);
-      return this;
-    }
-
-    /**
-     * Uses a shared connection, never closed here.
-     *
-     * @param connection the connection
-     * @return this builder
-     */
-    public Builder connection(EtcdConnection connection) {
-      source.connection(connection);
-      return this;
-    }
-
-    /**
-     * Uses a caller-owned jetcd client, never closed here.
-     *
-     * @param client the client
-     * @return this builder
-     */
-    public Builder client(Client client) {
-      source.client(client);
-      return this;
-    }
 
     /**
      * Sets the election name (default {@value #DEFAULT_ELECTION}); engines of one cluster share
@@ -532,7 +497,7 @@ public final class EtcdLeadership implements Leadership {
      * @throws IllegalStateException unless exactly one of settings, connection and client is set
      */
     public EtcdLeadership build() {
-      ConnectionSource.Resolved r = source.resolve();
+      Resolved r = resolveConnection();
       return new EtcdLeadership(this, r.connection(), r.owned());
     }
   }

@@ -427,8 +427,7 @@ public final class EtcdMetricSource implements MetricSource {
   }
 
   /** Builds an {@link EtcdMetricSource}. Not thread-safe. */
-  public static final class Builder {
-    private final ConnectionSource source = new ConnectionSource();
+  public static final class Builder extends EtcdClientBuilder<Builder> {
     private String metricsBasePath = "/metrics";
     private String applicationBasePath = "/services";
     private MetricMode mode = MetricMode.CONSUME;
@@ -437,39 +436,6 @@ public final class EtcdMetricSource implements MetricSource {
     private int maxTxnOps = 128;
 
     private Builder() {}
-
-    /**
-     * Connects with these settings; the source owns and closes the connection.
-     *
-     * @param settings the settings
-     * @return this builder
-     */
-    public Builder settings(EtcdSettings settings) {
-      source.settings(settings);
-      return this;
-    }
-
-    /**
-     * Uses a shared connection, which the source never closes.
-     *
-     * @param connection the connection
-     * @return this builder
-     */
-    public Builder connection(EtcdConnection connection) {
-      source.connection(connection);
-      return this;
-    }
-
-    /**
-     * Uses a caller-owned jetcd client, which the source never closes.
-     *
-     * @param client the client
-     * @return this builder
-     */
-    public Builder client(Client client) {
-      source.client(client);
-      return this;
-    }
 
     /**
      * Sets {@code metrics_base_path} (default {@code /metrics}).
@@ -554,7 +520,7 @@ public final class EtcdMetricSource implements MetricSource {
      * @throws IllegalStateException unless exactly one of settings, connection and client is set
      */
     public EtcdMetricSource build() {
-      ConnectionSource.Resolved r = source.resolve();
+      Resolved r = resolveConnection();
       return new EtcdMetricSource(this, r.connection(), r.owned());
     }
   }

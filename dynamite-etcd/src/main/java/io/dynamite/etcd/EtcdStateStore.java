@@ -12,7 +12,6 @@ import io.dynamite.etcd.internal.MetricLayout;
 import io.dynamite.etcd.internal.StateCodec;
 import io.dynamite.etcd.internal.V2Keys;
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -450,46 +449,12 @@ public final class EtcdStateStore implements StateStore {
   }
 
   /** Builds an {@link EtcdStateStore}. Not thread-safe. */
-  public static final class Builder {
-    private final ConnectionSource source = new ConnectionSource();
+  public static final class Builder extends EtcdClientBuilder<Builder> {
     private String root = "/_dynamite";
     private @Nullable EtcdLeadership fence;
     private @Nullable String v2Endpoint;
 
     private Builder() {}
-
-    /**
-     * Connects with these settings; the store owns and closes the connection.
-     *
-     * @param settings the settings
-     * @return this builder
-     */
-    public Builder settings(EtcdSettings settings) {
-      source.settings(settings);
-      return this;
-    }
-
-    /**
-     * Uses a shared connection, never closed here.
-     *
-     * @param connection the connection
-     * @return this builder
-     */
-    public Builder connection(EtcdConnection connection) {
-      source.connection(connection);
-      return this;
-    }
-
-    /**
-     * Uses a caller-owned jetcd client, never closed here.
-     *
-     * @param client the client
-     * @return this builder
-     */
-    public Builder client(Client client) {
-      source.client(client);
-      return this;
-    }
 
     /**
      * Sets the root (default {@code /_dynamite}, the original's).
@@ -533,7 +498,7 @@ public final class EtcdStateStore implements StateStore {
      * @throws IllegalStateException unless exactly one of settings, connection and client is set
      */
     public EtcdStateStore build() {
-      ConnectionSource.Resolved r = source.resolve();
+      Resolved r = resolveConnection();
       return new EtcdStateStore(this, r.connection(), r.owned());
     }
   }
