@@ -32,6 +32,14 @@ class RecoveryTest {
     return rt.plan(number);
   }
 
+  /** A store left by an engine that crashed after recording the start of a@12021, before its outcome. */
+  private static InMemoryStateStore storeWithInterruptedStart(DynamiteConfig c) {
+    InMemoryStateStore store = new InMemoryStateStore();
+    store.saveStatus(EngineStatus.RUNNING);
+    store.saveIntent(new ActionIntent("i1", ActionIntent.Kind.START, plan(c, 12021), Instant.EPOCH));
+    return store;
+  }
+
   /** A second engine on the same store and the same cluster, as after a restart. */
   private static EngineHarness restart(DynamiteConfig c, InMemoryStateStore store, FakeScalingTarget cluster) {
     return new EngineHarness(c, store, b -> b.target(cluster));
@@ -63,10 +71,7 @@ class RecoveryTest {
   @Test
   void aHalfStartedInstanceIsRemovedWithTheUnitsThatExist() {
     DynamiteConfig c = config(1);
-    InMemoryStateStore store = new InMemoryStateStore();
-    store.saveStatus(EngineStatus.RUNNING);
-    InstancePlan p = plan(c, 12021);
-    store.saveIntent(new ActionIntent("i1", ActionIntent.Kind.START, p, Instant.EPOCH));
+    InMemoryStateStore store = storeWithInterruptedStart(c);
     FakeScalingTarget cluster = new FakeScalingTarget();
     cluster.setUnit("a_logger@12021.service", UnitHealth.STOPPED); // submitted, main unit never made it
 
@@ -82,10 +87,7 @@ class RecoveryTest {
   @Test
   void aStartInterruptedAfterAllUnitsRanIsAdoptedNotRepeated() {
     DynamiteConfig c = config(1);
-    InMemoryStateStore store = new InMemoryStateStore();
-    store.saveStatus(EngineStatus.RUNNING);
-    InstancePlan p = plan(c, 12021);
-    store.saveIntent(new ActionIntent("i1", ActionIntent.Kind.START, p, Instant.EPOCH));
+    InMemoryStateStore store = storeWithInterruptedStart(c);
     FakeScalingTarget cluster = new FakeScalingTarget();
     cluster.setUnit("a_logger@12021.service", UnitHealth.RUNNING);
     cluster.setUnit("a@12021.service", UnitHealth.RUNNING);
