@@ -4,20 +4,30 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a policy recommends after one evaluation: hold, or scale by a number of steps in one
- * direction. New variants may be added in a minor release; switch on {@link #kind()} with a
- * default branch.
+ * What a policy recommends after one evaluation: hold (no opinion), scale by a number of steps in
+ * one direction, or run a desired number of instances. New variants may be added in a minor
+ * release; switch on {@link #kind()} with a default branch.
+ *
+ * <p>How the engine combines the recommendations of a service's policies, as Kubernetes HPA does:
+ * a step decision counts as a recommendation of {@code current +/- steps} (current being running
+ * plus starting instances); a hold is no recommendation. The service is scaled to the highest
+ * recommendation when that is above the current count; it is scaled down only when every policy
+ * that recommends something recommends less, and then to the highest of those recommendations.
+ * The result is clamped to min/max, and every clamp is explained in the decision record.
  *
  * @since 0.1
  */
-public sealed interface ScalingDecision permits ScalingDecision.Hold, ScalingDecision.Scale {
+public sealed interface ScalingDecision
+    permits ScalingDecision.Hold, ScalingDecision.Scale, ScalingDecision.ScaleTo {
 
   /** The variants of {@link ScalingDecision}. */
   enum Kind {
     /** Do nothing. */
     HOLD,
-    /** Scale in one direction. */
-    SCALE
+    /** Scale in one direction by steps. */
+    SCALE,
+    /** Run a desired number of instances. */
+    SCALE_TO
   }
 
   /**
@@ -55,6 +65,18 @@ public sealed interface ScalingDecision permits ScalingDecision.Hold, ScalingDec
    */
   static Scale scale(Direction direction, String trigger, String reason) {
     return new Scale(direction, 1, List.of(trigger), reason);
+  }
+
+  /**
+   * Creates a desired-count decision.
+   *
+   * @param desired how many instances the service should run; not negative
+   * @param reason why
+   * @return the decision
+   * @since 0.2
+   */
+  static ScaleTo scaleTo(int desired, String reason) {
+    return new ScaleTo(desired, reason);
   }
 
   /**
@@ -104,6 +126,30 @@ public sealed interface ScalingDecision permits ScalingDecision.Hold, ScalingDec
     @Override
     public Kind kind() {
       return Kind.SCALE;
+    }
+  }
+
+  /**
+   * Run {@code desired} instances. The engine clamps it to the service's bounds, explains every
+   * clamp, and starts or stops instances to get there (scale-down victims are chosen by the
+   * engine's victim selector).
+   *
+   * @param desired the desired count; not negative
+   * @param reason why
+   * @since 0.2
+   */
+  record ScaleTo(int desired, String reason) implements ScalingDecision {
+    /** Validates the components. */
+    public ScaleTo {
+      Objects.requireNonNull(reason, "reason");
+      if (desired < 0) {
+        throw new IllegalArgumentException("desired must be >= 0: " + desired);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SCALE_TO;
     }
   }
 }

@@ -3,24 +3,12 @@ package io.dynamite.core;
 import io.dynamite.api.ConfigException;
 import io.dynamite.api.ConfigProblem;
 import io.dynamite.api.Direction;
-import io.dynamite.api.InstanceId;
-import io.dynamite.api.InstancePlan;
-import io.dynamite.api.MetricPoll;
 import io.dynamite.api.MetricQuery;
-import io.dynamite.api.MetricSample;
-import io.dynamite.api.PolicyInput;
 import io.dynamite.api.PolicySpec;
-import io.dynamite.api.RejectedSample;
-import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.ServiceId;
-import io.dynamite.api.ServiceView;
-import io.dynamite.api.TargetException;
-import io.dynamite.api.UnitHealth;
 import io.dynamite.api.UnitStatus;
-import io.dynamite.api.event.DecisionRecord;
 import io.dynamite.api.event.EngineEvent;
 import io.dynamite.api.event.EngineListener;
-import io.dynamite.api.spi.InstanceInfo;
 import io.dynamite.api.spi.Leadership;
 import io.dynamite.api.spi.MetricSource;
 import io.dynamite.api.spi.PluginContext;
@@ -29,40 +17,27 @@ import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.api.spi.ScalingTarget;
 import io.dynamite.api.spi.StateStore;
 import io.dynamite.api.spi.VictimSelector;
-import io.dynamite.api.state.ActionIntent;
-import io.dynamite.api.state.EngineStatus;
-import io.dynamite.api.state.InstanceRecord;
 import io.dynamite.api.state.StoredState;
 import io.dynamite.core.config.DynamiteConfig;
 import io.dynamite.core.config.PolicyConfig;
 import io.dynamite.core.config.ServiceConfig;
-import io.dynamite.core.internal.InMemoryStore;
-import io.dynamite.core.internal.Instance;
-import io.dynamite.core.internal.ServiceRuntime;
-import io.dynamite.core.policy.ThresholdPolicyProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -73,22 +48,26 @@ import org.slf4j.LoggerFactory;
  * The autoscaler: reads metrics, evaluates every service's policies, and starts or stops instances
  * on a target, keeping its state in a state store.
  *
- * <p>Build one with {@link #builder()}, then {@link #start()} it; {@link #close()} stops it. Every
- * tick (default 1 s, like the original's metrics pass) the engine polls its metric sources, routes
- * each sample to the policies reading its stream (by service type, metric and aggregation, fixing
- * the original's defect B5), evaluates each policy and applies its decision through the min/max
- * gates, which count actions in flight (B8, B20). Services below {@code min_instance} are topped up.
- * Periodically the target's units are listed and compared with the engine's instances, so counts
- * follow reality (B13).
+ * <p>Build one with {@link #builder()}, then {@link #start()} it; {@link #close()} stops it. The
+ * engine is a pipeline of small stages (see {@code docs/architecture.md}): metric sources signal
+ * new samples, which are routed to the policies reading their stream (by service type, metric and
+ * aggregation, fixing the original's defect B5) and into the service's metric history; the
+ * service's policies are evaluated at once, their recommendations combined (the highest wins, so a
+ * scale-down needs every policy's consent), clamped to min/max counting actions in flight (B8,
+ * B20), and turned into starts or stops that one actuator carries out. Services below {@code
+ * min_instance} are topped up. Periodically the target's units are listed and compared with the
+ * engine's instances, so counts follow reality (B13).
  *
  * <p>Threading: all engine work runs as tasks on the scheduler (by default one daemon thread the
- * engine owns; in tests a {@code ManualScheduler}). Target completions are handed back to the
- * scheduler. Listeners are called on that thread. {@link #snapshot()} may be called from any
- * thread.
+ * engine owns; in tests a {@code ManualScheduler}), one at a time. Metric-source signals and target
+ * completions are handed over to it; no evaluation ever runs on an I/O thread. Listeners are called
+ * on the engine's thread. {@link #snapshot()} may be called from any thread and never waits for
+ * engine work or I/O.
  *
  * <p>Failure isolation: a policy that throws, a target call that fails or a state-store write that
  * fails affects only its service; the failure is counted, reported as an event and retried with
- * exponential backoff, while other services keep scaling.
+ * exponential backoff, while other services keep scaling. An unexpected exception inside the
+ * engine is counted ({@code engine.errors}) and reported as {@link EngineEvent.InternalError}.
  *
  * @since 0.1
  */
@@ -97,119 +76,54 @@ public final class ScalingEngine implements AutoCloseable {
   public static final int RECENT_DECISIONS = 64;
 
   private static final Logger log = LoggerFactory.getLogger(ScalingEngine.class);
+  private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
 
   private enum Lifecycle { NEW, RUNNING, CLOSED }
 
   private final DynamiteConfig config;
-  private final List<MetricSource> sources;
-  private final ScalingTarget target;
-  private final StateStore store;
   private final Leadership leadership;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
-  private final List<EngineListener> listeners;
-  private final VictimSelector victimSelector;
+  private final boolean dryRun;
   private final Duration interval;
   private final Duration reconcileInterval;
-  private final Duration backoffInitial;
-  private final Duration backoffMax;
-  private final int maxAttempts;
-  private final boolean dryRun;
-  private final boolean legacyRouting;
   private final Duration shutdownTimeout;
+  private final Backoff initBackoff;
+
+  private final Recorder recorder;
+  private final EngineLoop loop;
+  private final Map<ServiceId, ServiceState> services = new LinkedHashMap<>();
+  private final List<ServiceState> order = new ArrayList<>();
+  private final List<PolicyBinding> bindings = new ArrayList<>();
+  private final List<SeriesTable> tables = new ArrayList<>();
+  private final MetricIntake intake;
+  private final Actuator actuator;
+  private final ActionRunner runner;
+  private final Pipeline pipeline;
+  private final Recovery recovery;
+  private final Reconciler reconciler;
+  private final Duration window;
 
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
-  /** Guards every field below: engine tasks hold it while they run, snapshot() to read. */
-  private final Object lock = new Object();
-  private final Map<ServiceId, ServiceRuntime> services = new LinkedHashMap<>();
-  private final List<PolicyHandle> handles = new ArrayList<>();
-  private final Map<MetricQuery, PolicyHandle[]> routes = new HashMap<>();
-  private final Map<String, PolicyHandle[]> legacyRoutes = new HashMap<>();
-  private final List<MetricQuery> queries;
-  private final Set<String> rejectedKeys = new HashSet<>();
-  private final Set<String> reportedUnknownUnits = new HashSet<>();
-  private final ArrayDeque<DecisionRecord> recent = new ArrayDeque<>();
-  private final Map<String, Long> counters = new TreeMap<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  /** Per service, the min_instance shortfall last reported in a dry run. */
-  private final Map<String, Integer> dryRunShortfall = new HashMap<>();
-  private boolean leader;
-  private boolean ready;
-  private boolean initializing;
-  private boolean sourceFailing;
-  private int initFailures;
-  private long intentSeq;
   private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
-
-  /** One policy attached to one service in one direction. */
-  private static final class PolicyHandle {
-    final String id;
-    final String name;
-    final Direction direction;
-    final ServiceRuntime service;
-    final ScalingPolicy policy;
-    final @Nullable MetricQuery query;
-    /** The only run of samples routed to this policy in this tick, handed over without copying. */
-    @Nullable List<MetricSample> single;
-    /** Samples of this tick when more than one run was routed here. */
-    final ArrayList<MetricSample> buffer = new ArrayList<>();
-
-    void add(List<MetricSample> run) {
-      if (single == null && buffer.isEmpty()) {
-        single = run;
-        return;
-      }
-      if (single != null) {
-        buffer.addAll(single);
-        single = null;
-      }
-      buffer.addAll(run);
-    }
-
-    /** Returns this tick's samples as an immutable list and forgets them. */
-    List<MetricSample> take() {
-      List<MetricSample> out;
-      if (single != null) {
-        out = single;
-        single = null;
-      } else if (buffer.isEmpty()) {
-        out = List.of();
-      } else {
-        out = List.copyOf(buffer);
-        buffer.clear();
-      }
-      return out;
-    }
-
-    PolicyHandle(String id, String name, Direction direction, ServiceRuntime service,
-        ScalingPolicy policy, @Nullable MetricQuery query) {
-      this.id = id;
-      this.name = name;
-      this.direction = direction;
-      this.service = service;
-      this.policy = policy;
-      this.query = query;
-    }
-  }
+  private volatile boolean leader;
+  private volatile boolean ready;
+  private boolean initializing;
+  private int initFailures;
 
   private ScalingEngine(Builder b) {
     this.config = Objects.requireNonNull(b.config, "config is required");
-    this.target = Objects.requireNonNull(b.target, "target is required");
-    this.sources = List.copyOf(b.sources);
-    this.store = b.store != null ? b.store : new InMemoryStore();
+    ScalingTarget target = Objects.requireNonNull(b.target, "target is required");
+    StateStore store = b.store != null ? b.store : new InMemoryStore();
     this.leadership = b.leadership;
     this.clock = b.clock;
-    this.listeners = List.copyOf(b.listeners);
-    this.victimSelector = b.victimSelector;
+    this.dryRun = b.dryRun;
     this.interval = b.interval;
     this.reconcileInterval = b.reconcileInterval;
-    this.backoffInitial = b.backoffInitial;
-    this.backoffMax = b.backoffMax;
-    this.maxAttempts = b.maxAttempts;
-    this.dryRun = b.dryRun;
-    this.legacyRouting = b.legacyRouting;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.window = b.window;
+    this.initBackoff = new Backoff(b.backoffInitial, b.backoffMax);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownsScheduler = false;
@@ -221,10 +135,25 @@ public final class ScalingEngine implements AutoCloseable {
       });
       this.ownsScheduler = true;
     }
-    this.queries = buildPolicies(b.providers());
+    this.recorder = new Recorder(clock, b.listeners);
+    this.loop = new EngineLoop(scheduler, recorder);
+    // the intake resolves uuids, but the series tables it fills are built before it: late binding
+    MetricIntake[] intakeRef = new MetricIntake[1];
+    java.util.function.BiFunction<String, String, Optional<String>> resolver =
+        (type, uuid) -> intakeRef[0] == null ? Optional.empty() : intakeRef[0].resolve(type, uuid);
+    buildPolicies(b.registry(), resolver);
+    this.intake = new MetricIntake(b.sources, bindings, recorder, b.legacyRouting);
+    intakeRef[0] = intake;
+    this.actuator = dryRun
+        ? new DryRunActuator(target, store, recorder)
+        : new LiveActuator(target, store, loop, () -> leader && !closed() && leadership.isLeader());
+    this.runner = new ActionRunner(actuator, recorder, loop, clock, initBackoff, b.maxAttempts, this::reevaluate);
+    Planner planner = new Planner(runner, b.victimSelector, recorder, resolver);
+    this.pipeline = new Pipeline(new PolicyStage(recorder), planner, recorder, loop, dryRun);
+    this.recovery = new Recovery(config, services, actuator, runner, recorder);
+    this.reconciler = new Reconciler(config, order, runner, recorder);
+    loop.onWake(this::drain);
   }
-
-  private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
 
   /**
    * Starts composing an engine.
@@ -237,41 +166,63 @@ public final class ScalingEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- construction
 
-  private List<MetricQuery> buildPolicies(Map<String, ScalingPolicyProvider> providers) {
+  private void buildPolicies(PluginRegistry registry, java.util.function.BiFunction<String, String, Optional<String>> resolver) {
     List<ConfigProblem> problems = new ArrayList<>();
     for (ServiceConfig sc : config.scalableServices()) {
       List<ServiceConfig> attached = new ArrayList<>();
       for (ServiceId a : sc.attached()) {
         attached.add(config.service(a));
       }
-      services.put(sc.id(), new ServiceRuntime(sc, attached));
+      ServiceState s = new ServiceState(sc, attached, order.size());
+      services.put(sc.id(), s);
+      order.add(s);
     }
-    // The original builds scale_down before scale_up for every service; keep that order so that
-    // evaluation order (and therefore action order within a tick) matches.
-    for (ServiceRuntime rt : services.values()) {
+    Map<MetricQuery, SeriesTable> tableOf = new HashMap<>();
+    for (ServiceState s : order) {
+      tableOf.clear();
+      String base = "Dynamite.Service." + s.id();
+      // The original builds scale_down before scale_up for every service; keep that order so that
+      // evaluation order (and therefore action order) matches. Policies listed under policies:
+      // follow in their order.
+      List<Object[]> attachments = new ArrayList<>();
       for (Direction d : new Direction[] {Direction.DOWN, Direction.UP}) {
-        Optional<String> name = rt.config.policy(d == Direction.UP);
-        if (name.isEmpty()) {
-          continue;
-        }
-        String path = "Dynamite.ScalingPolicy." + name.get();
-        PolicyConfig pc = config.policies().get(name.get());
+        s.config.policy(d == Direction.UP).ifPresent(name -> attachments.add(new Object[] {name, d,
+            base + (d == Direction.UP ? ".scale_up_policy" : ".scale_down_policy")}));
+      }
+      for (int i = 0; i < s.config.policies().size(); i++) {
+        attachments.add(new Object[] {s.config.policies().get(i), null, base + ".policies[" + i + "]"});
+      }
+      for (Object[] a : attachments) {
+        String name = (String) a[0];
+        Direction slot = (Direction) a[1];
+        PolicyConfig pc = config.policies().get(name);
         if (pc == null) {
-          problems.add(new ConfigProblem("Dynamite.Service." + rt.id() + (d == Direction.UP ? ".scale_up_policy" : ".scale_down_policy"),
-              "unknown policy '" + name.get() + "'"));
+          problems.add(new ConfigProblem((String) a[2], "unknown policy '" + name + "'"));
           continue;
         }
-        ScalingPolicyProvider provider = providers.get(pc.type());
-        if (provider == null) {
+        String path = "Dynamite.ScalingPolicy." + name;
+        Optional<ScalingPolicyProvider> provider = registry.policy(pc.type());
+        if (provider.isEmpty()) {
           problems.add(new ConfigProblem(path + ".type", "unknown policy type '" + pc.type()
-              + "'; known types: " + String.join(", ", new java.util.TreeSet<>(providers.keySet()))));
+              + "'; known types: " + String.join(", ", registry.policies().keySet())));
           continue;
         }
-        String id = rt.id() + "/" + d.name().toLowerCase(java.util.Locale.ROOT) + "/" + pc.name();
-        PolicySpec spec = new PolicySpec(pc.name(), pc.type(), rt.id(), d, pc.query(), pc.settings());
+        Direction direction = slot != null ? slot : PolicyConfig.direction(pc.settings()).orElse(null);
+        String id = s.id() + "/" + (slot != null ? slot.name().toLowerCase(Locale.ROOT) + "/" : "") + pc.name();
+        PolicySpec spec = new PolicySpec(pc.name(), pc.type(), s.id(), direction, pc.query(), pc.settings());
         try {
-          ScalingPolicy policy = provider.create(spec, PluginContext.of(clock, id, pc.type()));
-          handles.add(new PolicyHandle(id, pc.name(), d, rt, Objects.requireNonNull(policy, "provider returned null"), pc.query()));
+          ScalingPolicy policy = Objects.requireNonNull(
+              provider.get().create(spec, PluginContext.of(clock, id, pc.type())), "provider returned null");
+          SeriesTable table = null;
+          if (pc.query() != null) {
+            table = tableOf.computeIfAbsent(pc.query(), q -> new SeriesTable(s, q, window.toNanos(), resolver));
+            if (!tables.contains(table)) {
+              tables.add(table);
+            }
+          }
+          PolicyBinding binding = new PolicyBinding(id, pc.name(), direction, s, policy, pc.query(), table);
+          s.bindings.add(binding);
+          bindings.add(binding);
         } catch (ConfigException e) {
           for (ConfigProblem p : e.problems()) {
             problems.add(p.under(path));
@@ -282,25 +233,14 @@ public final class ScalingEngine implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    Map<MetricQuery, List<PolicyHandle>> byQuery = new LinkedHashMap<>();
-    Map<String, List<PolicyHandle>> byMetric = new LinkedHashMap<>();
-    for (PolicyHandle h : handles) {
-      if (h.query != null) {
-        byQuery.computeIfAbsent(h.query, k -> new ArrayList<>()).add(h);
-        byMetric.computeIfAbsent(h.query.metric(), k -> new ArrayList<>()).add(h);
-      }
-    }
-    byQuery.forEach((q, l) -> routes.put(q, l.toArray(new PolicyHandle[0])));
-    byMetric.forEach((m, l) -> legacyRoutes.put(m, l.toArray(new PolicyHandle[0])));
-    return List.copyOf(byQuery.keySet());
   }
 
   // ---------------------------------------------------------------- lifecycle
 
   /**
    * Starts the engine: campaigns for leadership and, once leading, recovers or initialises state,
-   * tops services up to their minimum and begins ticking. Returns at once; the work happens on the
-   * scheduler. Idempotent.
+   * tops services up to their minimum and begins evaluating. Returns at once; the work happens on
+   * the scheduler. Idempotent.
    *
    * @throws IllegalStateException if the engine was closed
    */
@@ -311,14 +251,28 @@ public final class ScalingEngine implements AutoCloseable {
       }
       return;
     }
-    log.info("starting services={} policies={} interval={} dryRun={}",
-        services.size(), handles.size(), interval, dryRun);
-    emit(new EngineEvent.Started(clock.instant()));
-    leadership.start(isLeader -> hop(() -> onLeadership(isLeader)));
-    periodic.add(scheduler.scheduleAtFixedRate(() -> run(this::tick),
-        interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS));
-    periodic.add(scheduler.scheduleAtFixedRate(() -> run(this::reconcile),
-        reconcileInterval.toNanos(), reconcileInterval.toNanos(), TimeUnit.NANOSECONDS));
+    log.info("starting services={} policies={} dryRun={}", services.size(), bindings.size(), dryRun);
+    recorder.emit(new EngineEvent.Started(clock.instant()));
+    boolean polled = intake.subscribe(loop::wake);
+    leadership.start(isLeader -> loop.hop("leadership change", () -> onLeadership(isLeader)));
+    if (polled) {
+      // sources that cannot signal are polled at the evaluation interval
+      add(loop.every("metric poll", interval, () -> {
+        if (active()) {
+          intake.poll(false);
+          evaluateDirty();
+        }
+      }));
+    }
+    add(loop.every("reconciliation", reconcileInterval, this::reconcile));
+  }
+
+  private void add(@Nullable ScheduledFuture<?> f) {
+    if (f != null) {
+      synchronized (periodic) {
+        periodic.add(f);
+      }
+    }
   }
 
   /**
@@ -332,36 +286,25 @@ public final class ScalingEngine implements AutoCloseable {
     if (prev == Lifecycle.CLOSED) {
       return;
     }
-    synchronized (lock) {
-      for (ScheduledFuture<?> f : periodic) {
-        f.cancel(false);
-      }
+    loop.close();
+    synchronized (periodic) {
+      periodic.forEach(f -> f.cancel(false));
     }
     if (ownsScheduler) {
-      long deadline = System.nanoTime() + shutdownTimeout.toNanos();
-      synchronized (inFlight) {
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-          try {
-            inFlight.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
-      }
-      if (inFlight.get() > 0) {
-        log.warn("closing with {} action(s) still in flight; they are recovered at the next start", inFlight.get());
+      actuator.awaitIdle(shutdownTimeout.toNanos());
+      if (actuator.inFlight() > 0) {
+        log.warn("closing with {} action(s) still in flight; they are recovered at the next start", actuator.inFlight());
       }
     }
     if (prev == Lifecycle.RUNNING) {
-      emit(new EngineEvent.Stopped(clock.instant()));
+      recorder.emit(new EngineEvent.Stopped(clock.instant()));
     }
-    for (PolicyHandle h : handles) {
-      if (h.policy instanceof AutoCloseable c) {
+    for (PolicyBinding b : bindings) {
+      if (b.policy instanceof AutoCloseable c) {
         try {
           c.close();
         } catch (Exception e) {
-          log.warn("policy {} failed to close: {}", h.id, e.toString());
+          log.warn("policy {} failed to close: {}", b.id, e.toString());
         }
       }
     }
@@ -375,25 +318,8 @@ public final class ScalingEngine implements AutoCloseable {
     return lifecycle.get() == Lifecycle.CLOSED;
   }
 
-  /** Hands work to the engine thread; dropped once the scheduler is gone. */
-  private void hop(Runnable r) {
-    try {
-      scheduler.execute(() -> run(r));
-    } catch (RejectedExecutionException e) {
-      log.debug("engine scheduler gone; dropping a completion");
-    }
-  }
-
-  /** Runs one engine task under the lock; the tick boundary is the only place that catches all. */
-  private void run(Runnable r) {
-    synchronized (lock) {
-      try {
-        r.run();
-      } catch (RuntimeException e) {
-        count("engine.errors");
-        log.error("unexpected engine error; the engine carries on", e);
-      }
-    }
+  private boolean active() {
+    return !closed() && leader && ready;
   }
 
   // ---------------------------------------------------------------- leadership and initialisation
@@ -404,7 +330,7 @@ public final class ScalingEngine implements AutoCloseable {
     }
     leader = isLeader;
     log.info("leadership {}", isLeader ? "acquired" : "lost");
-    emit(new EngineEvent.LeadershipChanged(clock.instant(), isLeader));
+    recorder.emit(new EngineEvent.LeadershipChanged(clock.instant(), isLeader));
     if (isLeader) {
       initialize();
     } else {
@@ -418,30 +344,19 @@ public final class ScalingEngine implements AutoCloseable {
     }
     initializing = true;
     StoredState stored;
+    CompletionStage<List<UnitStatus>> listing;
     try {
-      stored = store.load();
-      if (stored.status() == EngineStatus.NONE) {
-        store.saveStatus(EngineStatus.INITIALIZING);
-      } else {
-        store.saveStatus(EngineStatus.RECOVERING);
-      }
+      stored = recovery.begin();
     } catch (RuntimeException e) {
       initFailed("state-store", e);
       return;
     }
-    final StoredState state = stored;
-    CompletionStage<List<UnitStatus>> listing;
-    try {
-      listing = target.list();
-    } catch (RuntimeException e) {
-      initFailed("target", e);
-      return;
-    }
-    listing.whenComplete((units, err) -> hop(() -> {
+    listing = actuator.list();
+    listing.whenComplete((units, err) -> loop.hop("initialisation", () -> {
       if (err != null) {
         initFailed("target", unwrap(err));
       } else {
-        finishInit(state, units);
+        finishInit(stored, units);
       }
     }));
   }
@@ -449,13 +364,9 @@ public final class ScalingEngine implements AutoCloseable {
   private void initFailed(String plugin, Throwable e) {
     initializing = false;
     initFailures++;
-    Duration delay = backoff(initFailures);
-    pluginFailed(plugin, null, "initialisation failed, retrying in " + delay + ": " + describe(e));
-    try {
-      scheduler.schedule(() -> run(this::initialize), delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException ignored) {
-      // closing
-    }
+    Duration delay = initBackoff.delay(initFailures);
+    recorder.pluginFailed(plugin, null, "initialisation failed, retrying in " + delay + ": " + describe(e));
+    loop.schedule("initialisation retry", delay, this::initialize);
   }
 
   private void finishInit(StoredState state, List<UnitStatus> units) {
@@ -465,681 +376,92 @@ public final class ScalingEngine implements AutoCloseable {
     }
     Instant now = clock.instant();
     Map<String, UnitStatus> byName = index(units);
-    for (ServiceRuntime rt : services.values()) {
-      rt.clear();
-      rt.failures = 0;
-      rt.backoffUntil = null;
-    }
-    List<String> summary = new ArrayList<>();
-    summary.add("stored status " + (state.status() == EngineStatus.NONE ? "none" : state.status().storedValue()));
-    int adopted = 0;
-    int dropped = 0;
-    Set<String> intentUnits = new HashSet<>();
-    for (ActionIntent intent : state.intents()) {
-      intentUnits.add(intent.plan().id().unitName());
-    }
-    for (InstanceRecord r : state.instances()) {
-      ServiceRuntime rt = services.get(r.id().service());
-      if (intentUnits.contains(r.id().unitName())) {
-        continue; // its intent decides below
-      }
-      if (rt == null) {
-        summary.add("instance " + r.id() + " belongs to no configured service; left untouched");
-        continue;
-      }
-      if (!byName.containsKey(r.id().unitName())) {
-        drift(r.id().unitName(), EngineEvent.DriftDetected.Drift.GONE, "recorded instance has no unit on the target");
-        safeStore(rt, () -> store.deleteInstance(r.id()));
-        dropped++;
-        continue;
-      }
-      if (!rt.claim(r.number())) {
-        summary.add("instance " + r.id() + " does not fit the number table (configuration changed?); counted anyway");
-      }
-      Instance inst = new Instance(rt.plan(r.number()), Instance.Phase.RUNNING, now);
-      rt.add(inst);
-      adopted++;
-    }
-    int finished = 0;
-    int rolledBack = 0;
-    for (ActionIntent intent : state.intents()) {
-      ServiceRuntime rt = services.get(intent.plan().id().service());
-      InstancePlan plan = intent.plan();
-      boolean allPresent = true;
-      for (String u : plan.unitNames()) {
-        UnitStatus st = byName.get(u);
-        if (st == null || !(st.health() == UnitHealth.RUNNING || st.health() == UnitHealth.STARTING)) {
-          allPresent = false;
-        }
-      }
-      if (intent.kind() == ActionIntent.Kind.START && allPresent && rt != null && rt.claim(plan.number())) {
-        Instance inst = new Instance(plan, Instance.Phase.RUNNING, now);
-        rt.add(inst);
-        safeStore(rt, () -> {
-          store.saveInstance(ServiceRuntime.record(inst));
-          store.deleteIntent(intent.id());
-        });
-        finished++;
-        continue;
-      }
-      // A start that did not complete, or a stop: make sure every unit of the plan is gone.
-      if (rt != null) {
-        rt.claim(plan.number());
-        Instance inst = new Instance(plan,
-            intent.kind() == ActionIntent.Kind.START ? Instance.Phase.ROLLING_BACK : Instance.Phase.STOPPING, now);
-        inst.intentId = intent.id();
-        inst.reason = "recovering an interrupted " + intent.kind().name().toLowerCase(java.util.Locale.ROOT);
-        rt.add(inst);
-        stopUnits(rt, inst, true);
-      } else {
-        recoverOrphanIntent(intent);
-      }
-      rolledBack++;
-    }
-    summary.add(adopted + " instance(s) adopted, " + dropped + " gone, " + finished
-        + " interrupted start(s) completed, " + rolledBack + " interrupted action(s) being undone");
-    Map<String, Object> storedDoc = state.configuration();
-    if (storedDoc != null && !storedDoc.equals(config.document())) {
-      summary.add("configuration differs from the stored one: " + ConfigDiff.describe(storedDoc, config.document()));
-    }
+    String summary;
     try {
-      store.saveConfiguration(config.document());
-      for (ServiceRuntime rt : services.values()) {
-        store.saveService(rt.record());
-      }
-      store.saveStatus(EngineStatus.RUNNING);
+      summary = recovery.finish(state, byName, now);
     } catch (RuntimeException e) {
       initFailed("state-store", e);
       return;
     }
     initFailures = 0;
     ready = true;
-    String text = String.join("; ", summary);
-    log.info("state ready: {}", text);
-    emit(new EngineEvent.Recovered(now, text));
-    reconcileWith(byName);
-    topUp();
+    log.info("state ready: {}", summary);
+    recorder.emit(new EngineEvent.Recovered(now, summary));
+    reconciler.reconcile(byName, now);
+    evaluateAll(now);
+    loop.wake(); // samples that arrived before leadership wait in the sources
   }
 
-  private void recoverOrphanIntent(ActionIntent intent) {
-    // The service is no longer configured, but the units are ours (we wrote the intent): remove them.
-    InstancePlan plan = intent.plan();
-    inFlight.incrementAndGet();
-    call(() -> target.stop(plan)).whenComplete((v, err) -> hop(() -> {
-      try {
-        if (err == null) {
-          try {
-            store.deleteIntent(intent.id());
-          } catch (RuntimeException e) {
-            pluginFailed("state-store", plan.id().service(), describe(e));
-          }
-        } else {
-          pluginFailed("target", plan.id().service(), "could not undo " + plan.id() + ": " + describe(unwrap(err)));
-        }
-      } finally {
-        done(); // after the intent's removal, as for starts
+  // ---------------------------------------------------------------- evaluation
+
+  /** A wake-up: take what the signalling sources have, evaluate the services it concerns. */
+  private void drain() {
+    if (!active()) {
+      return;
+    }
+    intake.poll(true);
+    evaluateDirty();
+  }
+
+  private void evaluateDirty() {
+    Instant now = clock.instant();
+    for (ServiceState s : order) {
+      if (s.dirty && active()) {
+        pipeline.evaluate(s, now);
       }
-    }));
+    }
   }
 
-  // ---------------------------------------------------------------- the tick
+  private void evaluateAll(Instant now) {
+    for (ServiceState s : order) {
+      if (active()) {
+        pipeline.evaluate(s, now);
+      }
+    }
+  }
+
+  /** After an action freed a number or ended: the service may need a top-up or a retry. */
+  private void reevaluate(ServiceState s) {
+    s.dirty = true;
+    loop.wake();
+  }
 
   /**
-   * Runs one evaluation tick now, on the calling thread: polls metrics, evaluates policies, applies
-   * decisions and tops up services. The scheduler calls this every interval; call it directly
-   * only from the engine's scheduler thread (benchmarks, tests with a manual scheduler).
+   * Polls every metric source and evaluates every service now, on the calling thread. Evaluation
+   * does not need this (it follows the sources' signals and the engine's timers); it exists for
+   * benchmarks and for tests that drive the engine from a manual scheduler's thread.
    */
   public void tickNow() {
-    run(this::tick);
-  }
-
-  private void tick() {
-    if (closed() || !leader || !ready) {
-      return;
-    }
-    Instant now = clock.instant();
-    for (MetricSource source : sources) {
-      MetricPoll poll;
-      try {
-        poll = source.poll(queries);
-        if (sourceFailing) {
-          sourceFailing = false;
-          log.info("metric source recovered");
-        }
-      } catch (RuntimeException e) {
-        count("plugin.failures");
-        if (!sourceFailing) {
-          sourceFailing = true;
-          log.warn("metric source failed; retrying every tick: {}", describe(e));
-        } else {
-          log.debug("metric source still failing: {}", describe(e));
-        }
-        emit(new EngineEvent.PluginFailed(now, "metric-source", null, describe(e)));
-        continue;
+    loop.run("evaluation", () -> {
+      if (active()) {
+        intake.pollAll();
+        evaluateAll(clock.instant());
       }
-      for (RejectedSample r : poll.rejected()) {
-        onRejected(now, r);
-      }
-      route(poll.samples());
-    }
-    count("evaluations", handles.size());
-    for (PolicyHandle h : handles) {
-      evaluate(h, now);
-    }
-    retryFailedUps(now);
-    topUp();
-  }
-
-  private void route(List<MetricSample> samples) {
-    count("samples", samples.size());
-    long unrouted = 0;
-    // Sources deliver each stream's samples together. Each run of consecutive samples of one
-    // stream is looked up once and handed to its policies as one shared immutable list, which
-    // saves a hash lookup and a buffer append per sample (the tick is memory-bound).
-    int n = samples.size();
-    int i = 0;
-    while (i < n) {
-      MetricQuery q = samples.get(i).query();
-      int j = i + 1;
-      while (j < n && samples.get(j).query() == q) {
-        j++;
-      }
-      PolicyHandle[] targets = legacyRouting ? legacyRoutes.get(q.metric()) : routes.get(q);
-      if (targets == null) {
-        unrouted += j - i;
-      } else {
-        List<MetricSample> run = List.copyOf(samples.subList(i, j));
-        for (PolicyHandle h : targets) {
-          h.add(run);
-        }
-      }
-      i = j;
-    }
-    if (unrouted > 0) {
-      count("samples.unrouted", unrouted);
-    }
-  }
-
-  private void onRejected(Instant now, RejectedSample r) {
-    count("metrics.rejected");
-    boolean first = rejectedKeys.add(r.key());
-    if (first) {
-      log.warn("skipping unusable metric value key={} reason={}", r.key(), r.reason());
-    } else {
-      log.debug("skipping unusable metric value key={} reason={}", r.key(), r.reason());
-    }
-    emit(new EngineEvent.MetricRejected(now, r.key(), r.reason(), first));
-  }
-
-  private void evaluate(PolicyHandle h, Instant now) {
-    ServiceView view = h.service.view();
-    PolicyInput input = new PolicyInput(view, h.take(), now); // an immutable list is not copied again
-    List<MetricSample> samples = input.samples();
-    ScalingDecision decision;
-    try {
-      decision = h.policy.evaluate(input);
-      Objects.requireNonNull(decision, "policy returned null");
-    } catch (RuntimeException e) {
-      count("policy.errors");
-      log.warn("policy {} failed: {}", h.id, describe(e));
-      emit(new EngineEvent.PluginFailed(now, h.id, h.service.id(), describe(e)));
-      record(h, now, view, samples, DecisionRecord.Outcome.ERROR, "policy failed: " + describe(e));
-      return;
-    }
-    if (decision instanceof ScalingDecision.Scale scale) {
-      applyScale(h, now, view, samples, scale);
-    } else if (!samples.isEmpty() && !listeners.isEmpty()) {
-      record(h, now, view, samples, DecisionRecord.Outcome.HOLD, decision.reason());
-    }
-  }
-
-  private void applyScale(PolicyHandle h, Instant now, ServiceView before, List<MetricSample> samples,
-      ScalingDecision.Scale scale) {
-    ServiceRuntime rt = h.service;
-    List<String> outcomes = new ArrayList<>();
-    boolean any = false;
-    for (int step = 0; step < scale.steps(); step++) {
-      String trigger = scale.triggers().get(step);
-      String refused = scale.direction() == Direction.UP
-          ? scaleUp(rt, scale.reason(), 1)
-          : scaleDown(rt, scale.reason(), h.query, trigger);
-      if (refused == null) {
-        any = true;
-        outcomes.add(scale.direction() == Direction.UP ? "started an instance" : "stopping an instance");
-      } else {
-        outcomes.add("not scaled because " + refused);
-      }
-    }
-    String reason = scale.reason() + " -> " + String.join("; ", outcomes);
-    log.info("decision policy={} outcome={} reason={}", h.id, any ? "scaled" : "refused", reason);
-    record(h, now, before, samples, any ? DecisionRecord.Outcome.SCALED : DecisionRecord.Outcome.REFUSED, reason);
-  }
-
-  private void record(PolicyHandle h, Instant now, ServiceView view, List<MetricSample> samples,
-      DecisionRecord.Outcome outcome, String reason) {
-    Double last = samples.isEmpty() ? null : samples.get(samples.size() - 1).value();
-    String state;
-    try {
-      state = h.policy.describeState();
-    } catch (RuntimeException e) {
-      state = "unavailable: " + describe(e);
-    }
-    DecisionRecord r = new DecisionRecord(now, h.id, h.direction, view, samples.size(), last, state, outcome, reason);
-    if (outcome != DecisionRecord.Outcome.HOLD) {
-      recent.addLast(r);
-      while (recent.size() > RECENT_DECISIONS) {
-        recent.removeFirst();
-      }
-    }
-    emit(new EngineEvent.DecisionMade(r));
-  }
-
-  // ---------------------------------------------------------------- actions
-
-  /** Tries to add one instance; returns null when started, else why not. */
-  private @Nullable String scaleUp(ServiceRuntime rt, String reason, int attempt) {
-    int max = rt.config.effectiveMax();
-    int projected = rt.projected();
-    if (projected >= max) {
-      return "max_instance " + max + " reached (" + describeCounts(rt) + ")";
-    }
-    Instant now = clock.instant();
-    if (rt.backoffUntil != null && now.isBefore(rt.backoffUntil)) {
-      return "the previous action failed; next attempt at " + rt.backoffUntil;
-    }
-    if (dryRun) {
-      return "dry run: would start an instance (" + describeCounts(rt) + ")";
-    }
-    if (closed()) {
-      return "the engine is closing";
-    }
-    InstancePlan plan = rt.planNew();
-    if (plan == null) {
-      return "no free instance number (" + describeCounts(rt) + ")";
-    }
-    Instance inst = new Instance(plan, Instance.Phase.STARTING, now);
-    inst.attempt = attempt;
-    inst.reason = reason;
-    inst.intentId = newIntentId();
-    try {
-      store.saveIntent(new ActionIntent(inst.intentId, ActionIntent.Kind.START, plan, now));
-    } catch (RuntimeException e) {
-      rt.release(plan.number());
-      actionFailed(rt, Direction.UP, plan.id(), attempt, "could not record intent: " + describe(e));
-      return "the state store failed: " + describe(e);
-    }
-    rt.add(inst);
-    count("actions.started");
-    log.info("starting instance={} attempt={} reason={}", plan.id(), attempt, reason);
-    emit(new EngineEvent.ActionStarted(now, Direction.UP, plan.id(), attempt, reason));
-    inFlight.incrementAndGet();
-    call(() -> target.start(plan)).whenComplete((v, err) -> hop(() -> {
-      // done() only after the outcome is recorded: close() waits for inFlight to reach zero and the
-      // daemon then closes the state store, so the instance and the intent's removal must be written first
-      try {
-        onStarted(rt, inst, err == null ? null : unwrap(err));
-      } finally {
-        done();
-      }
-    }));
-    return null;
-  }
-
-  private void onStarted(ServiceRuntime rt, Instance inst, @Nullable Throwable err) {
-    Instant now = clock.instant();
-    if (err == null) {
-      rt.setPhase(inst, Instance.Phase.RUNNING, now);
-      rt.failures = 0;
-      rt.backoffUntil = null;
-      safeStore(rt, () -> {
-        store.saveInstance(ServiceRuntime.record(inst));
-        store.saveService(rt.record());
-        store.deleteIntent(inst.intentId);
-      });
-      inst.intentId = null;
-      log.info("started instance={}", inst.plan.id());
-      emit(new EngineEvent.ActionSucceeded(now, Direction.UP, inst.plan.id()));
-      return;
-    }
-    boolean retry = inst.attempt < maxAttempts && !(err instanceof TargetException te && !te.retryable());
-    Instant retryAt = failed(rt, now);
-    if (retry) {
-      rt.pendingUpRetries++;
-      rt.nextUpAttempt = inst.attempt + 1;
-    }
-    actionFailed(rt, Direction.UP, inst.plan.id(), inst.attempt, describe(err), retry ? retryAt : null);
-    // Undo whatever part of the instance exists so that its number can be reused safely (B10).
-    rt.setPhase(inst, Instance.Phase.ROLLING_BACK, now);
-    stopUnits(rt, inst, true);
-  }
-
-  /** Tries to remove one instance; returns null when a stop began, else why not. */
-  private @Nullable String scaleDown(ServiceRuntime rt, String reason, @Nullable MetricQuery query, String trigger) {
-    int min = rt.config.minInstance();
-    if (rt.projected() <= min) {
-      return "min_instance " + min + " reached (" + describeCounts(rt) + ")";
-    }
-    Instant now = clock.instant();
-    if (rt.backoffUntil != null && now.isBefore(rt.backoffUntil)) {
-      return "the previous action failed; next attempt at " + rt.backoffUntil;
-    }
-    List<InstanceInfo> candidates = new ArrayList<>();
-    for (Instance i : rt.all()) {
-      if (i.phase() == Instance.Phase.RUNNING) {
-        candidates.add(new InstanceInfo(i.plan.id(), i.number(), i.since()));
-      }
-    }
-    if (candidates.isEmpty()) {
-      return "no running instance to stop (" + describeCounts(rt) + ")";
-    }
-    InstanceId breaching = null;
-    if (query != null && !trigger.isEmpty()) {
-      Optional<String> unit = resolve(query.serviceType(), trigger);
-      if (unit.isPresent()) {
-        InstanceId candidate = new InstanceId(rt.id(), unit.get());
-        if (rt.get(unit.get()) != null) {
-          breaching = candidate;
-        }
-      }
-    }
-    Optional<InstanceId> victim;
-    try {
-      victim = victimSelector.select(new VictimSelector.Request(rt.id(), candidates, trigger, breaching));
-    } catch (RuntimeException e) {
-      pluginFailed("victim-selector", rt.id(), describe(e));
-      return "the victim selector failed: " + describe(e);
-    }
-    if (victim.isEmpty()) {
-      return "the victim selector chose no instance";
-    }
-    Instance inst = rt.get(victim.get().unitName());
-    if (inst == null || inst.phase() != Instance.Phase.RUNNING) {
-      return "the victim selector chose " + victim.get() + ", which is not a running instance";
-    }
-    if (dryRun) {
-      return "dry run: would stop " + inst.plan.id();
-    }
-    if (closed()) {
-      return "the engine is closing";
-    }
-    rt.setPhase(inst, Instance.Phase.STOPPING, now);
-    inst.attempt = 1;
-    inst.reason = reason;
-    inst.intentId = newIntentId();
-    try {
-      store.saveIntent(new ActionIntent(inst.intentId, ActionIntent.Kind.STOP, inst.plan, now));
-    } catch (RuntimeException e) {
-      rt.setPhase(inst, Instance.Phase.RUNNING, now);
-      inst.intentId = null;
-      actionFailed(rt, Direction.DOWN, inst.plan.id(), 1, "could not record intent: " + describe(e));
-      return "the state store failed: " + describe(e);
-    }
-    count("actions.started");
-    log.info("stopping instance={} reason={}", inst.plan.id(), reason);
-    emit(new EngineEvent.ActionStarted(now, Direction.DOWN, inst.plan.id(), 1, reason));
-    stopUnits(rt, inst, false);
-    return null;
-  }
-
-  /**
-   * Stops every unit of an instance. Used for scale-downs, for undoing failed starts and for
-   * finishing interrupted actions at recovery; retried with backoff until the units are gone.
-   */
-  private void stopUnits(ServiceRuntime rt, Instance inst, boolean undo) {
-    inFlight.incrementAndGet();
-    call(() -> target.stop(inst.plan)).whenComplete((v, err) -> hop(() -> {
-      try {
-        onStopped(rt, inst, undo, err == null ? null : unwrap(err));
-      } finally {
-        done(); // after the outcome is recorded, as for starts
-      }
-    }));
-  }
-
-  private void onStopped(ServiceRuntime rt, Instance inst, boolean undo, @Nullable Throwable err) {
-    Instant now = clock.instant();
-    if (err == null) {
-      rt.remove(inst);
-      rt.release(inst.number());
-      String intent = inst.intentId;
-      safeStore(rt, () -> {
-        store.deleteInstance(inst.plan.id());
-        store.saveService(rt.record());
-        if (intent != null) {
-          store.deleteIntent(intent);
-        }
-      });
-      if (!undo) {
-        rt.failures = 0;
-        rt.backoffUntil = null;
-        log.info("stopped instance={}", inst.plan.id());
-        emit(new EngineEvent.ActionSucceeded(now, Direction.DOWN, inst.plan.id()));
-      } else {
-        log.info("removed the units of instance={} ({})", inst.plan.id(), inst.reason.isEmpty() ? "undo" : inst.reason);
-      }
-      return;
-    }
-    inst.attempt++;
-    Instant retryAt = failed(rt, now);
-    boolean giveUp = !undo && inst.attempt > maxAttempts;
-    actionFailed(rt, Direction.DOWN, inst.plan.id(), inst.attempt - 1, describe(err), giveUp ? null : retryAt);
-    if (giveUp) {
-      // Leave the instance counted; reconciliation notices if its units did disappear.
-      rt.setPhase(inst, Instance.Phase.RUNNING, now);
-      return;
-    }
-    try {
-      scheduler.schedule(() -> run(() -> {
-        if (!closed() && rt.get(inst.plan.id().unitName()) == inst) {
-          stopUnits(rt, inst, undo);
-        }
-      }), Duration.between(now, retryAt).toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException ignored) {
-      // closing: the intent stays stored and the next start finishes the job
-    }
-  }
-
-  private void retryFailedUps(Instant now) {
-    for (ServiceRuntime rt : services.values()) {
-      while (rt.pendingUpRetries > 0 && (rt.backoffUntil == null || !now.isBefore(rt.backoffUntil))) {
-        rt.pendingUpRetries--;
-        String refused = scaleUp(rt, "retry of a failed scale-up", rt.nextUpAttempt);
-        if (refused != null) {
-          log.info("dropping a failed scale-up of service={}: not scaled because {}", rt.id(), refused);
-          rt.pendingUpRetries = 0;
-        }
-      }
-    }
-  }
-
-  /** In a dry run the top-up is only reported, once per service and shortfall (topUp runs at every reconciliation). */
-  private void reportDryRunTopUp() {
-    for (ServiceRuntime rt : services.values()) {
-      int missing = rt.config.minInstance() - rt.projected();
-      Integer before = dryRunShortfall.put(rt.id().toString(), missing);
-      if (missing > 0 && (before == null || before != missing)) {
-        log.info("dry run: would start {} instance(s) of service={} to reach min_instance {} ({})",
-            missing, rt.id(), rt.config.minInstance(), describeCounts(rt));
-      }
-    }
-  }
-
-  private void topUp() {
-    if (!ready || !leader || closed()) {
-      return;
-    }
-    if (dryRun) {
-      reportDryRunTopUp();
-      return;
-    }
-    for (ServiceRuntime rt : services.values()) {
-      int min = rt.config.minInstance();
-      while (rt.projected() < min) {
-        String refused = scaleUp(rt, "below min_instance " + min + " (" + describeCounts(rt) + ")", 1);
-        if (refused != null) {
-          break;
-        }
-      }
-    }
+    });
   }
 
   // ---------------------------------------------------------------- reconciliation
 
   private void reconcile() {
-    if (closed() || !leader || !ready) {
+    if (!active()) {
       return;
     }
-    CompletionStage<List<UnitStatus>> listing;
-    try {
-      listing = target.list();
-    } catch (RuntimeException e) {
-      pluginFailed("target", null, "listing units failed: " + describe(e));
-      return;
-    }
-    listing.whenComplete((units, err) -> hop(() -> {
+    actuator.list().whenComplete((units, err) -> loop.hop("reconciliation", () -> {
       if (err != null) {
-        pluginFailed("target", null, "listing units failed: " + describe(unwrap(err)));
-      } else if (ready && leader && !closed()) {
-        reconcileWith(index(units));
-        topUp();
+        recorder.pluginFailed("target", null, "listing units failed: " + describe(unwrap(err)));
+      } else if (active()) {
+        Instant now = clock.instant();
+        reconciler.reconcile(index(units), now);
+        Instant cutoff = now.minus(window.multipliedBy(2).plus(Duration.ofMinutes(10)));
+        for (SeriesTable t : tables) {
+          t.prune(cutoff);
+        }
+        evaluateAll(now);
       }
     }));
   }
 
-  private void reconcileWith(Map<String, UnitStatus> units) {
-    Set<String> known = new HashSet<>();
-    for (ServiceRuntime rt : services.values()) {
-      for (Instance inst : List.copyOf(rt.all())) {
-        known.addAll(inst.plan.unitNames());
-        if (inst.phase() != Instance.Phase.RUNNING) {
-          continue;
-        }
-        UnitStatus st = units.get(inst.plan.id().unitName());
-        if (st == null) {
-          drift(inst.plan.id().unitName(), EngineEvent.DriftDetected.Drift.GONE, "unit vanished from the target");
-          rt.remove(inst);
-          rt.release(inst.number());
-          safeStore(rt, () -> {
-            store.deleteInstance(inst.plan.id());
-            store.saveService(rt.record());
-          });
-        } else if (st.health() == UnitHealth.FAILED) {
-          drift(inst.plan.id().unitName(), EngineEvent.DriftDetected.Drift.FAILED, "unit failed on the target: " + st.detail());
-          rt.setPhase(inst, Instance.Phase.STOPPING, clock.instant());
-          inst.reason = "unit failed on the target; replacing it";
-          inst.intentId = newIntentId();
-          String id = inst.intentId;
-          safeStore(rt, () -> store.saveIntent(new ActionIntent(id, ActionIntent.Kind.STOP, inst.plan, clock.instant())));
-          emit(new EngineEvent.ActionStarted(clock.instant(), Direction.DOWN, inst.plan.id(), 1, inst.reason));
-          stopUnits(rt, inst, false);
-        }
-      }
-    }
-    for (UnitStatus st : units.values()) {
-      if (!known.contains(st.unitName()) && looksManaged(st.unitName()) && reportedUnknownUnits.add(st.unitName())) {
-        drift(st.unitName(), EngineEvent.DriftDetected.Drift.UNKNOWN,
-            "unit is named like a Dynamite instance but is not known to the engine; left untouched");
-      }
-    }
-  }
-
-  private boolean looksManaged(String unit) {
-    for (ServiceConfig sc : config.services().values()) {
-      if (sc.isTemplate()) {
-        String prefix = sc.id().name() + "@";
-        if (unit.startsWith(prefix) && unit.endsWith(".service")) {
-          String num = unit.substring(prefix.length(), unit.length() - ".service".length());
-          if (!num.isEmpty() && num.chars().allMatch(Character::isDigit)) {
-            return true;
-          }
-        }
-      } else if (!sc.isAttached() && unit.equals(sc.unitFileName())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void drift(String unit, EngineEvent.DriftDetected.Drift kind, String detail) {
-    count("drift");
-    log.warn("drift unit={} kind={} detail={}", unit, kind, detail);
-    emit(new EngineEvent.DriftDetected(clock.instant(), unit, kind, detail));
-  }
-
   // ---------------------------------------------------------------- helpers
-
-  private Optional<String> resolve(String serviceType, String uuid) {
-    for (MetricSource s : sources) {
-      try {
-        Optional<String> r = s.resolveInstance(serviceType, uuid);
-        if (r.isPresent()) {
-          return r;
-        }
-      } catch (RuntimeException e) {
-        pluginFailed("metric-source", null, "resolving uuid " + uuid + " failed: " + describe(e));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private Instant failed(ServiceRuntime rt, Instant now) {
-    rt.failures++;
-    Instant until = now.plus(backoff(rt.failures));
-    rt.backoffUntil = until;
-    return until;
-  }
-
-  private Duration backoff(int failures) {
-    Duration d = backoffInitial;
-    for (int i = 1; i < failures && d.compareTo(backoffMax) < 0; i++) {
-      d = d.multipliedBy(2);
-    }
-    return d.compareTo(backoffMax) > 0 ? backoffMax : d;
-  }
-
-  private void actionFailed(ServiceRuntime rt, Direction d, InstanceId id, int attempt, String error) {
-    actionFailed(rt, d, id, attempt, error, null);
-  }
-
-  private void actionFailed(ServiceRuntime rt, Direction d, InstanceId id, int attempt, String error, @Nullable Instant retryAt) {
-    count("actions.failed");
-    log.warn("action failed direction={} instance={} attempt={} retryAt={} error={}", d, id, attempt, retryAt, error);
-    emit(new EngineEvent.ActionFailed(clock.instant(), d, id, attempt, error, retryAt));
-  }
-
-  private void pluginFailed(String plugin, @Nullable ServiceId service, String error) {
-    count("plugin.failures");
-    log.warn("plugin failed plugin={} service={} error={}", plugin, service, error);
-    emit(new EngineEvent.PluginFailed(clock.instant(), plugin, service, error));
-  }
-
-  /** Runs state-store writes that follow a completed action; a failure is reported, not fatal. */
-  private void safeStore(ServiceRuntime rt, Runnable writes) {
-    try {
-      writes.run();
-    } catch (RuntimeException e) {
-      pluginFailed("state-store", rt.id(), describe(e));
-    }
-  }
-
-  private static CompletionStage<Void> call(java.util.function.Supplier<CompletionStage<Void>> action) {
-    try {
-      return Objects.requireNonNull(action.get(), "target returned null");
-    } catch (RuntimeException e) {
-      return java.util.concurrent.CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private void done() {
-    inFlight.decrementAndGet();
-    synchronized (inFlight) {
-      inFlight.notifyAll();
-    }
-  }
-
-  private String newIntentId() {
-    return Long.toString(clock.millis(), 36) + "-" + (++intentSeq);
-  }
 
   private static Map<String, UnitStatus> index(List<UnitStatus> units) {
     Map<String, UnitStatus> byName = new HashMap<>();
@@ -1149,59 +471,30 @@ public final class ScalingEngine implements AutoCloseable {
     return byName;
   }
 
-  private static String describeCounts(ServiceRuntime rt) {
-    ServiceView v = rt.view();
-    return v.running() + " running, " + v.starting() + " starting, " + v.stopping() + " stopping";
-  }
-
-  private static Throwable unwrap(Throwable t) {
+  static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
   }
 
-  private static String describe(Throwable t) {
+  static String describe(Throwable t) {
     String m = t.getMessage();
     return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
   }
 
-  private void count(String name) {
-    count(name, 1);
-  }
-
-  private void count(String name, long n) {
-    counters.merge(name, n, Long::sum);
-  }
-
-  private void emit(EngineEvent e) {
-    for (EngineListener l : listeners) {
-      try {
-        l.onEvent(e);
-      } catch (RuntimeException ex) {
-        log.warn("listener {} failed on {}: {}", l, e.kind(), ex.toString());
-      }
-    }
-  }
-
   /**
-   * Returns a consistent picture of the engine. Thread-safe; waits for a running engine task to
-   * finish.
+   * Returns a picture of the engine. Thread-safe; never waits for engine work or I/O: each
+   * service's part is the one it last published, so services may be a few milliseconds apart.
    *
    * @return the snapshot
    */
   public EngineSnapshot snapshot() {
-    synchronized (lock) {
-      List<EngineSnapshot.ServiceSnapshot> out = new ArrayList<>();
-      for (ServiceRuntime rt : services.values()) {
-        List<EngineSnapshot.InstanceSnapshot> inst = new ArrayList<>();
-        for (Instance i : rt.all()) {
-          inst.add(new EngineSnapshot.InstanceSnapshot(i.plan.id(), i.number(), i.phase().name(), i.since()));
-        }
-        out.add(new EngineSnapshot.ServiceSnapshot(rt.view(), inst, rt.backoffUntil));
-      }
-      return new EngineSnapshot(clock.instant(), leader, ready, out, List.copyOf(recent), new HashMap<>(counters));
+    List<EngineSnapshot.ServiceSnapshot> out = new ArrayList<>(order.size());
+    for (ServiceState s : order) {
+      out.add(s.published());
     }
+    return new EngineSnapshot(clock.instant(), leader, ready, out, recorder.recentDecisions(), recorder.counters());
   }
 
   /**
@@ -1213,10 +506,6 @@ public final class ScalingEngine implements AutoCloseable {
     return config;
   }
 
-  /**
-   * Composes a {@link ScalingEngine}. Not thread-safe; configure on one thread, then {@link
-   * #build()}.
-   */
   public static final class Builder {
     private @Nullable DynamiteConfig config;
     private @Nullable ScalingTarget target;
@@ -1228,7 +517,8 @@ public final class ScalingEngine implements AutoCloseable {
     private final List<EngineListener> listeners = new ArrayList<>();
     private final Map<String, ScalingPolicyProvider> extraProviders = new LinkedHashMap<>();
     private @Nullable ClassLoader discoveryLoader;
-    private boolean discover;
+    private @Nullable PluginRegistry plugins;
+    private Duration window = Duration.ofSeconds(60);
     private VictimSelector victimSelector = VictimSelector.BREACHING_ELSE_HIGHEST;
     private Duration interval = Duration.ofSeconds(1);
     private Duration reconcileInterval = Duration.ofSeconds(30);
@@ -1253,7 +543,8 @@ public final class ScalingEngine implements AutoCloseable {
     }
 
     /**
-     * Adds a metric source. The engine polls every source each tick and never closes them.
+     * Adds a metric source. The engine polls it when it signals new samples (or at the evaluation
+     * interval if it cannot signal) and never closes it.
      *
      * @param source the source
      * @return this builder
@@ -1342,14 +633,43 @@ public final class ScalingEngine implements AutoCloseable {
     }
 
     /**
-     * Discovers {@link ScalingPolicyProvider}s with {@link ServiceLoader} on a class loader.
+     * Discovers plugin providers with {@link java.util.ServiceLoader} on a class loader; a
+     * shorthand for {@link #plugins(PluginRegistry)} with {@link PluginRegistry.Builder#discover}.
      *
      * @param loader where to look
      * @return this builder
      */
     public Builder discoverPlugins(ClassLoader loader) {
       this.discoveryLoader = Objects.requireNonNull(loader, "loader");
-      this.discover = true;
+      return this;
+    }
+
+    /**
+     * Sets the plugin registry the configuration was loaded with; default the built-in policy
+     * types (plus {@link #discoverPlugins} when set). Providers added with {@link
+     * #policyProvider} override the registry's of the same type.
+     *
+     * @param registry the registry
+     * @return this builder
+     */
+    public Builder plugins(PluginRegistry registry) {
+      this.plugins = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Sets how much metric history the engine keeps per stream for policies ({@link
+     * io.dynamite.api.MetricSeries#window()}); default 60 s, and never more than {@value
+     * SeriesTable#MAX_SAMPLES} samples per series. The newest value is always kept.
+     *
+     * @param window not negative
+     * @return this builder
+     */
+    public Builder metricWindow(Duration window) {
+      if (Objects.requireNonNull(window, "window").isNegative()) {
+        throw new IllegalArgumentException("metricWindow must not be negative: " + window);
+      }
+      this.window = window;
       return this;
     }
 
@@ -1366,7 +686,8 @@ public final class ScalingEngine implements AutoCloseable {
     }
 
     /**
-     * Sets the tick interval; default 1 s.
+     * Sets how often metric sources that cannot signal new samples are polled; default 1 s.
+     * Sources that signal (the etcd sources, the testkit's fake) are polled only when they do.
      *
      * @param interval positive
      * @return this builder
@@ -1458,27 +779,16 @@ public final class ScalingEngine implements AutoCloseable {
       return this;
     }
 
-    private Map<String, ScalingPolicyProvider> providers() {
-      Map<String, ScalingPolicyProvider> all = new LinkedHashMap<>();
-      ScalingPolicyProvider threshold = new ThresholdPolicyProvider();
-      all.put(threshold.type(), threshold);
-      if (discover) {
-        Map<String, String> seen = new HashMap<>();
-        List<ConfigProblem> dups = new ArrayList<>();
-        for (ScalingPolicyProvider p : ServiceLoader.load(ScalingPolicyProvider.class, discoveryLoader)) {
-          String prev = seen.put(p.type(), p.getClass().getName());
-          if (prev != null && !prev.equals(p.getClass().getName())) {
-            dups.add(new ConfigProblem("plugins", "policy type '" + p.type() + "' is provided twice: by "
-                + prev + " and " + p.getClass().getName()));
-          }
-          all.put(p.type(), p);
-        }
-        if (!dups.isEmpty()) {
-          throw new ConfigException(dups);
-        }
+    private PluginRegistry registry() {
+      PluginRegistry.Builder rb = PluginRegistry.builder();
+      if (plugins != null) {
+        rb.addAll(plugins);
       }
-      all.putAll(extraProviders);
-      return all;
+      if (discoveryLoader != null) {
+        rb.discover(discoveryLoader);
+      }
+      PluginRegistry r = rb.build();
+      return extraProviders.isEmpty() ? r : r.overriding(extraProviders.values());
     }
 
     /**

@@ -11,7 +11,7 @@ import io.dynamite.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** An engine on testkit fakes, driven by a manual clock. */
+/** An engine on testkit fakes, driven by a manual clock; fails the test at close on an internal engine error. */
 final class EngineHarness implements AutoCloseable {
   final ManualClock clock = ManualClock.atDefaultStart();
   final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -56,5 +56,6 @@ final class EngineHarness implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    events.assertNoInternalErrors(); // an engine bug fails the test even when its assertions pass
   }
 }

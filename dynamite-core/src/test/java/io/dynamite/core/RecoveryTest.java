@@ -10,7 +10,6 @@ import io.dynamite.api.state.ActionIntent;
 import io.dynamite.api.state.EngineStatus;
 import io.dynamite.api.state.InstanceRecord;
 import io.dynamite.core.config.DynamiteConfig;
-import io.dynamite.core.internal.ServiceRuntime;
 import io.dynamite.testkit.FakeScalingTarget;
 import io.dynamite.testkit.InMemoryStateStore;
 import java.time.Duration;
@@ -28,7 +27,7 @@ class RecoveryTest {
   }
 
   private static InstancePlan plan(DynamiteConfig c, int number) {
-    ServiceRuntime rt = new ServiceRuntime(c.service(ServiceId.of("a")), List.of(c.service(ServiceId.of("a_logger"))));
+    ServiceState rt = new ServiceState(c.service(ServiceId.of("a")), List.of(c.service(ServiceId.of("a_logger"))), 0);
     return rt.plan(number);
   }
 

@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory {@link MetricSource}: tests push samples, the engine polls them. Thread-safe.
  *
- * <p>A poll hands over every pushed sample whose stream is among the polled queries, in push
+ * <p>Like a watch-based source it signals every push to the engine, which then polls at once.
+ * A poll hands over every pushed sample whose stream is among the polled queries, in push
  * order, and forgets them; samples of other streams are dropped and counted, as a real source
  * would never read them.
  *
@@ -32,6 +34,8 @@ public final class FakeMetricSource implements MetricSource {
   private int polls;
   private int dropped;
   private List<MetricQuery> lastQueries = List.of();
+  private boolean signals = true;
+  private @Nullable Runnable signal;
 
   /** Creates an empty source. */
   public FakeMetricSource() {}
@@ -42,8 +46,15 @@ public final class FakeMetricSource implements MetricSource {
    * @param sample the sample
    * @return this source
    */
-  public synchronized FakeMetricSource push(MetricSample sample) {
-    pending.add(sample);
+  public FakeMetricSource push(MetricSample sample) {
+    Runnable s;
+    synchronized (this) {
+      pending.add(sample);
+      s = signal;
+    }
+    if (s != null) {
+      s.run(); // outside the lock, as a real source signals from its I/O thread
+    }
     return this;
   }
 
@@ -67,9 +78,38 @@ public final class FakeMetricSource implements MetricSource {
    * @param reason why it is unusable
    * @return this source
    */
-  public synchronized FakeMetricSource reject(String key, String reason) {
-    rejected.add(new RejectedSample(key, reason));
+  public FakeMetricSource reject(String key, String reason) {
+    Runnable s;
+    synchronized (this) {
+      rejected.add(new RejectedSample(key, reason));
+      s = signal;
+    }
+    if (s != null) {
+      s.run();
+    }
     return this;
+  }
+
+  /**
+   * Makes the source signal like a watch-based source (the default) or stay silent like a source
+   * that must be polled on a timer.
+   *
+   * @param signals false to refuse subscriptions
+   * @return this source
+   */
+  public synchronized FakeMetricSource signals(boolean signals) {
+    this.signals = signals;
+    return this;
+  }
+
+  /** Signals every push and rejection, unless {@link #signals(boolean) signals(false)} was set. */
+  @Override
+  public synchronized boolean subscribe(Runnable signal) {
+    if (!signals) {
+      return false;
+    }
+    this.signal = signal;
+    return true;
   }
 
   /**

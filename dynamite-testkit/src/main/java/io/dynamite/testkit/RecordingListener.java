@@ -67,4 +67,30 @@ public final class RecordingListener implements EngineListener {
   public synchronized void clear() {
     events.clear();
   }
+
+  /**
+   * Returns the engine's internal errors seen so far (bugs the engine caught to carry on).
+   *
+   * @return the errors, oldest first
+   */
+  public synchronized List<EngineEvent.InternalError> internalErrors() {
+    return events(EngineEvent.InternalError.class);
+  }
+
+  /**
+   * Fails when the engine reported an internal error, so that a test cannot pass over an engine
+   * bug. Call it when a test closes its engine.
+   *
+   * @throws AssertionError listing every internal error
+   */
+  public synchronized void assertNoInternalErrors() {
+    List<EngineEvent.InternalError> errors = internalErrors();
+    if (!errors.isEmpty()) {
+      StringBuilder sb = new StringBuilder("the engine reported ").append(errors.size()).append(" internal error(s):");
+      for (EngineEvent.InternalError e : errors) {
+        sb.append("\n  ").append(e.where()).append(": ").append(e.error());
+      }
+      throw new AssertionError(sb.toString());
+    }
+  }
 }

@@ -24,7 +24,9 @@ public sealed interface EngineEvent
         EngineEvent.PluginFailed,
         EngineEvent.DriftDetected,
         EngineEvent.LeadershipChanged,
-        EngineEvent.Recovered {
+        EngineEvent.Recovered,
+        EngineEvent.DryRunAction,
+        EngineEvent.InternalError {
 
   /** The variants. */
   enum Kind {
@@ -49,7 +51,11 @@ public sealed interface EngineEvent
     /** {@link LeadershipChanged}. */
     LEADERSHIP_CHANGED,
     /** {@link Recovered}. */
-    RECOVERED
+    RECOVERED,
+    /** {@link DryRunAction}. */
+    DRY_RUN_ACTION,
+    /** {@link InternalError}. */
+    INTERNAL_ERROR
   }
 
   /**
@@ -318,6 +324,52 @@ public sealed interface EngineEvent
     @Override
     public Kind kind() {
       return Kind.RECOVERED;
+    }
+  }
+
+  /**
+   * In a dry run, an action the engine would have taken: a start, a stop, or a write to the state
+   * store. Nothing was done.
+   *
+   * @param at when
+   * @param action what would have been done, for example {@code "start web@8081.service"}
+   * @param detail why, for humans
+   * @since 0.2
+   */
+  record DryRunAction(Instant at, String action, String detail) implements EngineEvent {
+    /** Validates. */
+    public DryRunAction {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(detail, "detail");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.DRY_RUN_ACTION;
+    }
+  }
+
+  /**
+   * A bug inside the engine: an unexpected exception that the engine caught so that it could carry
+   * on. Never expected; tests should fail when they see one.
+   *
+   * @param at when
+   * @param where which engine task failed
+   * @param error the exception, for humans
+   * @since 0.2
+   */
+  record InternalError(Instant at, String where, String error) implements EngineEvent {
+    /** Validates. */
+    public InternalError {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(where, "where");
+      Objects.requireNonNull(error, "error");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.INTERNAL_ERROR;
     }
   }
 }

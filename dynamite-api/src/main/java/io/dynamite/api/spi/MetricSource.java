@@ -9,11 +9,13 @@ import java.util.Optional;
 /**
  * Delivers metric samples and knows which instance a metric uuid belongs to.
  *
- * <p>The engine calls {@link #poll} once per tick on its own thread with the same list of queries
- * every time (the list changes only if the configuration does). Implementations should do their
- * I/O in the background (for example an etcd watch) and only hand over what arrived, so that a
- * poll returns quickly. Each sample is delivered once. Implementations must be safe for one
- * polling thread plus their own background threads.
+ * <p>The engine calls {@link #poll} on its own thread with the same list of queries every time
+ * (the list changes only if the configuration does). A source that can tell when samples arrive
+ * says so through {@link #subscribe}; the engine then polls it as soon as it signals (coalesced)
+ * and never on a timer. Other sources are polled at the engine's evaluation interval.
+ * Implementations should do their I/O in the background (for example an etcd watch) and only hand
+ * over what arrived, so that a poll returns quickly. Each sample is delivered once.
+ * Implementations must be safe for one polling thread plus their own background threads.
  *
  * @since 0.1
  */
@@ -39,6 +41,21 @@ public interface MetricSource extends AutoCloseable {
    */
   default Optional<String> resolveInstance(String serviceType, String uuid) {
     return Optional.empty();
+  }
+
+  /**
+   * Asks to be told when new samples are ready. The source calls {@code signal} from any thread
+   * (typically its I/O thread) whenever something arrived that a poll would hand over; the signal
+   * is cheap, never blocks and may be called more often than needed. Called at most once, before
+   * the first poll.
+   *
+   * @param signal what to call when samples are ready
+   * @return true if the source will signal (the engine then polls only on signals), false if it
+   *     cannot (the engine polls it at its evaluation interval); the default returns false
+   * @since 0.2
+   */
+  default boolean subscribe(Runnable signal) {
+    return false;
   }
 
   /** Releases resources the source holds. The default does nothing. Idempotent. */

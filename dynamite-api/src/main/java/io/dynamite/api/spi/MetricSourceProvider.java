@@ -17,6 +17,18 @@ public interface MetricSourceProvider {
   String type();
 
   /**
+   * Returns the settings keys this provider understands besides {@code type}, so that a
+   * configuration with a misspelt key is rejected with its path instead of silently ignored.
+   *
+   * @return the keys; empty (the default) when the provider does not declare them, in which case
+   *     every key is handed over unchecked
+   * @since 0.2
+   */
+  default java.util.Set<String> settingsKeys() {
+    return java.util.Set.of();
+  }
+
+  /**
    * Creates a source.
    *
    * @param settings the source's settings as parsed from configuration

@@ -2,21 +2,27 @@ package io.dynamite.api.spi;
 
 import io.dynamite.api.PolicyInput;
 import io.dynamite.api.ScalingDecision;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Turns metric samples into scaling decisions for one service in one direction.
+ * Turns a service's metrics and instances into a recommendation for that service.
  *
  * <p>Contract:
  *
  * <ul>
  *   <li>No I/O and no clock reads: everything needed is in the {@link PolicyInput}, whose {@code
  *       now} comes from the engine's clock.
- *   <li>The engine calls a given instance from one thread at a time, so a policy may keep memory
- *       (windows, cooldowns) in plain fields.
- *   <li>A policy is evaluated on every engine tick, with the samples that arrived since the last
- *       tick (possibly none).
- *   <li>Throwing is allowed and isolated: the engine counts the failure, reports it as an event
- *       and keeps evaluating the other policies and services.
+ *   <li>The engine calls a given instance from one thread at a time (its own), so a policy may
+ *       keep memory (windows, cooldowns) in plain fields.
+ *   <li>A policy is evaluated when samples of its service's policies arrive (at once, coalesced),
+ *       when the time it asked for with {@link #nextEvaluation()} comes, and after the service's
+ *       instances changed; its {@link PolicyInput#samples()} are the ones new since its previous
+ *       evaluation (possibly none).
+ *   <li>A service may have several policies; the engine combines their recommendations as
+ *       described on {@link ScalingDecision}. A {@link ScalingDecision.Hold} is no recommendation.
+ *   <li>Throwing is allowed and isolated: the engine counts the failure, reports it as an event and
+ *       keeps evaluating the other policies and services.
  * </ul>
  *
  * @since 0.1
@@ -25,7 +31,8 @@ public interface ScalingPolicy {
   /**
    * Evaluates new input.
    *
-   * @param input the service's counts, new samples and the current time
+   * @param input the service's counts, instances, metric history, new samples, the outcome of the
+   *     previous recommendation and the current time
    * @return the decision; never null
    */
   ScalingDecision evaluate(PolicyInput input);
@@ -38,5 +45,17 @@ public interface ScalingPolicy {
    */
   default String describeState() {
     return "";
+  }
+
+  /**
+   * Tells when the policy wants to be evaluated again even if no sample arrives, for example when
+   * a stabilization window or a cooldown ends. Asked after every evaluation; the engine sets one
+   * timer per service for the earliest time its policies ask for.
+   *
+   * @return an engine-clock time, or null for "only when samples arrive" (the default)
+   * @since 0.2
+   */
+  default @Nullable Instant nextEvaluation() {
+    return null;
   }
 }

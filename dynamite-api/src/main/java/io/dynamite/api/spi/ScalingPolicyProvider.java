@@ -24,6 +24,18 @@ public interface ScalingPolicyProvider {
   String type();
 
   /**
+   * Returns the settings keys this provider understands besides {@code type}, so that a
+   * configuration with a misspelt key is rejected with its path instead of silently ignored.
+   *
+   * @return the keys; empty (the default) when the provider does not declare them, in which case
+   *     every key is handed over unchecked
+   * @since 0.2
+   */
+  default java.util.Set<String> settingsKeys() {
+    return java.util.Set.of();
+  }
+
+  /**
    * Creates one policy instance. Called once per (service, direction) the policy is attached to.
    *
    * @param spec the policy's configuration

@@ -17,6 +17,18 @@ public interface ScalingTargetProvider {
   String type();
 
   /**
+   * Returns the settings keys this provider understands besides {@code type}, so that a
+   * configuration with a misspelt key is rejected with its path instead of silently ignored.
+   *
+   * @return the keys; empty (the default) when the provider does not declare them, in which case
+   *     every key is handed over unchecked
+   * @since 0.2
+   */
+  default java.util.Set<String> settingsKeys() {
+    return java.util.Set.of();
+  }
+
+  /**
    * Creates a target.
    *
    * @param settings the target's settings as parsed from configuration

@@ -32,6 +32,23 @@ public record PolicyConfig(
   }
 
   /**
+   * Reads the {@code direction} setting of a policy listed under a service's {@code policies:}.
+   *
+   * @param settings the entry's settings
+   * @return up or down, if the setting is {@code up} or {@code down}
+   */
+  public static Optional<io.dynamite.api.Direction> direction(Map<String, Object> settings) {
+    Object d = settings.get("direction");
+    if ("up".equals(d)) {
+      return Optional.of(io.dynamite.api.Direction.UP);
+    }
+    if ("down".equals(d)) {
+      return Optional.of(io.dynamite.api.Direction.DOWN);
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Returns the query.
    *
    * @return the metric stream, if any

@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param scaleDownPolicy name of the policy in {@code scale_down_policy.ScalingPolicy}, or null
  * @param unit the loaded unit file
  * @param raw the entry as parsed, in file order
+ * @param policies names of the policies listed under {@code policies:}, in file order; they are
+ *     evaluated after the scale_down/scale_up slots' policies
  * @since 0.1
  */
 public record ServiceConfig(
@@ -43,7 +45,8 @@ public record ServiceConfig(
     @Nullable String scaleUpPolicy,
     @Nullable String scaleDownPolicy,
     UnitDefinition unit,
-    Map<String, Object> raw) {
+    Map<String, Object> raw,
+    List<String> policies) {
 
   /** The {@code type} value that marks a service as attached to another. */
   public static final String ATTACHED_TYPE = "attached_service";
@@ -56,6 +59,33 @@ public record ServiceConfig(
     attached = List.copyOf(attached);
     dependencies = List.copyOf(dependencies);
     raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+    policies = List.copyOf(policies);
+  }
+
+  /**
+   * Creates a service without a {@code policies:} list, as configurations in the original format
+   * have.
+   *
+   * @param id the service key
+   * @param unitFileName {@code name_of_unit_file}
+   * @param type {@code type}, or null
+   * @param minInstance {@code min_instance}
+   * @param maxInstance {@code max_instance}, or null
+   * @param baseNumber {@code base_instance_prefix_number}, or null
+   * @param portsPerInstance {@code ports_per_instance}, or null
+   * @param attached {@code attached_service}
+   * @param dependencies {@code service_dependency}
+   * @param scaleUpPolicy the scale-up policy's name, or null
+   * @param scaleDownPolicy the scale-down policy's name, or null
+   * @param unit the loaded unit file
+   * @param raw the entry as parsed
+   */
+  public ServiceConfig(ServiceId id, String unitFileName, @Nullable String type, int minInstance,
+      @Nullable Integer maxInstance, @Nullable Integer baseNumber, @Nullable Integer portsPerInstance,
+      List<ServiceId> attached, List<ServiceId> dependencies, @Nullable String scaleUpPolicy,
+      @Nullable String scaleDownPolicy, UnitDefinition unit, Map<String, Object> raw) {
+    this(id, unitFileName, type, minInstance, maxInstance, baseNumber, portsPerInstance, attached, dependencies,
+        scaleUpPolicy, scaleDownPolicy, unit, raw, List.of());
   }
 
   /**

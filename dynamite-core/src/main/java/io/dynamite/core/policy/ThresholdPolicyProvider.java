@@ -23,6 +23,9 @@ public final class ThresholdPolicyProvider implements ScalingPolicyProvider {
   private static final ConfigProblem MISSING_METRIC = new ConfigProblem("metric",
       "required key is missing: a threshold policy needs service_type and metric");
 
+  private static final ConfigProblem MISSING_DIRECTION = new ConfigProblem("direction",
+      "required key is missing: a threshold policy listed under a service's policies needs direction: up or down");
+
   /** The type name. */
   public static final String TYPE = "threshold";
 
@@ -36,15 +39,15 @@ public final class ThresholdPolicyProvider implements ScalingPolicyProvider {
 
   @Override
   public ScalingPolicy create(PolicySpec spec, PluginContext context) {
-    if (spec.query() == null) {
-      throw new ConfigException(List.of(MISSING_METRIC));
+    List<ConfigProblem> problems = validate(spec, context);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
     return new ThresholdPolicy(spec.direction(), spec.query().metric(), ThresholdSettings.parse(spec));
   }
 
   /**
-   * Reports a missing metric and every settings problem together (creating a policy stops at the
-   * first of the two).
+   * Reports a missing metric, a missing direction and every settings problem together.
    *
    * @param spec the policy's configuration
    * @param context unused
@@ -55,6 +58,9 @@ public final class ThresholdPolicyProvider implements ScalingPolicyProvider {
     List<ConfigProblem> problems = new ArrayList<>();
     if (spec.query() == null) {
       problems.add(MISSING_METRIC);
+    }
+    if (spec.direction() == null) {
+      problems.add(MISSING_DIRECTION);
     }
     try {
       ThresholdSettings.parse(spec);

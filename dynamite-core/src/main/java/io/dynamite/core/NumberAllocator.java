@@ -1,4 +1,4 @@
-package io.dynamite.core.internal;
+package io.dynamite.core;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <p>Not thread-safe; used on the engine thread only.
  */
-public final class NumberAllocator {
+final class NumberAllocator {
   private final int base;
   private final int perInstance;
   /** Used-ness per slot; kept apart from numbers because base 0 would make slot 0 look free. */
@@ -24,7 +24,7 @@ public final class NumberAllocator {
    * @param perInstance {@code ports_per_instance}, at least 1
    * @param maxInstances {@code max_instance}, at least 0
    */
-  public NumberAllocator(int base, int perInstance, int maxInstances) {
+  NumberAllocator(int base, int perInstance, int maxInstances) {
     if (perInstance < 1) {
       throw new IllegalArgumentException("ports_per_instance must be >= 1: " + perInstance);
     }
@@ -38,7 +38,7 @@ public final class NumberAllocator {
    *
    * @return the instance number, or -1 when the table is full
    */
-  public int allocate() {
+  int allocate() {
     for (int start = 0; start + perInstance <= slots.length; start += perInstance) {
       if (blockFree(start)) {
         fill(start, true);
@@ -54,7 +54,7 @@ public final class NumberAllocator {
    * @param number the instance number
    * @return false if the number does not fit the table (another base, or beyond max) or is taken
    */
-  public boolean claim(int number) {
+  boolean claim(int number) {
     int start = number - base;
     if (start < 0 || start % perInstance != 0 || start + perInstance > slots.length || !blockFree(start)) {
       return false;
@@ -68,7 +68,7 @@ public final class NumberAllocator {
    *
    * @param number the instance number
    */
-  public void release(int number) {
+  void release(int number) {
     int start = number - base;
     if (start < 0 || start % perInstance != 0 || start + perInstance > slots.length) {
       return;
@@ -76,12 +76,17 @@ public final class NumberAllocator {
     fill(start, false);
   }
 
+  /** Frees every number, as when the state is rebuilt from the store. */
+  void reset() {
+    java.util.Arrays.fill(slots, false);
+  }
+
   /**
    * Returns the table as the original stores it.
    *
    * @return one entry per slot: 0 or the number stored there
    */
-  public List<Integer> table() {
+  List<Integer> table() {
     List<Integer> out = new ArrayList<>(slots.length);
     for (int i = 0; i < slots.length; i++) {
       // The original stores each slot's own number (base + slot), not the instance's first one.

@@ -1,4 +1,4 @@
-package io.dynamite.core.internal;
+package io.dynamite.core;
 
 import io.dynamite.api.InstanceId;
 import io.dynamite.api.ServiceId;
@@ -14,7 +14,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** The engine's default store: state in memory, lost at exit. Thread-safe. */
-public final class InMemoryStore implements StateStore {
+final class InMemoryStore implements StateStore {
   private EngineStatus status = EngineStatus.NONE;
   private @Nullable Map<String, Object> configuration;
   private final Map<ServiceId, ServiceRecord> services = new LinkedHashMap<>();

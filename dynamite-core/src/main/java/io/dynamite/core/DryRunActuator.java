@@ -1,0 +1,63 @@
+package io.dynamite.core;
+
+import io.dynamite.api.ServiceId;
+import io.dynamite.api.UnitStatus;
+import io.dynamite.api.spi.ScalingTarget;
+import io.dynamite.api.spi.StateStore;
+import io.dynamite.api.state.StoredState;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The dry run's actuator: reads the real store and target, reports every action and write it is
+ * asked for, and performs none. It holds no way to write: the store is reachable only through
+ * {@link #load()} and the target only through {@link #list()}.
+ */
+final class DryRunActuator implements Actuator {
+  private final ScalingTarget target;
+  private final StateStore store;
+  private final Recorder recorder;
+
+  DryRunActuator(ScalingTarget target, StateStore store, Recorder recorder) {
+    this.target = target;
+    this.store = store;
+    this.recorder = recorder;
+  }
+
+  @Override
+  public StoredState load() {
+    return store.load();
+  }
+
+  @Override
+  public CompletionStage<List<UnitStatus>> list() {
+    try {
+      return target.list();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public void run(Action action, Callback callback) {
+    recorder.wouldDo(action.kind().name().toLowerCase(Locale.ROOT) + " " + action.plan().id(), action.reason());
+    callback.simulated();
+  }
+
+  @Override
+  public void write(@Nullable ServiceId service, String what, Consumer<StateStore> writes) {
+    recorder.count("dryrun.writes");
+  }
+
+  @Override
+  public int inFlight() {
+    return 0;
+  }
+
+  @Override
+  public void awaitIdle(long nanos) {}
+}

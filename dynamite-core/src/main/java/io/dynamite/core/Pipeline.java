@@ -1,0 +1,194 @@
+package io.dynamite.core;
+
+import io.dynamite.api.Direction;
+import io.dynamite.api.PolicyOutcome;
+import io.dynamite.api.ScalingDecision;
+import io.dynamite.api.event.DecisionRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One service's way from its policies to actions, each stage once: evaluate policies, combine
+ * their recommendations, apply bounds and gates, plan and run the actions, record the decision and
+ * tell each policy what became of its recommendation. Then set the service's timer for the
+ * earliest time a policy or a backoff wants another look. Engine thread only.
+ */
+final class Pipeline {
+  private static final Logger log = LoggerFactory.getLogger(ScalingEngine.class);
+
+  private final PolicyStage policies;
+  private final Bounds bounds = new Bounds();
+  private final Planner planner;
+  private final Recorder recorder;
+  private final EngineLoop loop;
+  private final boolean dryRun;
+
+  Pipeline(PolicyStage policies, Planner planner, Recorder recorder, EngineLoop loop, boolean dryRun) {
+    this.policies = policies;
+    this.planner = planner;
+    this.recorder = recorder;
+    this.loop = loop;
+    this.dryRun = dryRun;
+  }
+
+  /** Evaluates one service now. */
+  void evaluate(ServiceState s, Instant now) {
+    s.dirty = false;
+    retryFailedUps(s, now);
+    List<Recommendation> recs = policies.evaluate(s, now);
+    Recommendation winner = Combiner.winner(recs);
+    Bounds.Decision d = bounds.apply(s, winner == null ? null : winner.count(), now);
+    List<ActionRunner.Result> results = act(s, d, winner);
+    if (!recs.isEmpty()) {
+      record(s, now, recs, winner, d, results);
+    }
+    arm(s, now);
+  }
+
+  private List<ActionRunner.Result> act(ServiceState s, Bounds.Decision d, @Nullable Recommendation winner) {
+    int delta = d.delta();
+    if (delta == 0) {
+      return List.of();
+    }
+    if (d.topUp()) {
+      String reason = "below min_instance " + s.config.minInstance() + " (" + s.describeCounts() + ")";
+      if (dryRun) {
+        // reported once per shortfall: a dry run evaluates again and again without changing anything
+        if (s.reportedShortfall != delta) {
+          s.reportedShortfall = delta;
+          log.info("dry run: would start {} instance(s) of service={} to reach min_instance {} ({})",
+              delta, s.id(), s.config.minInstance(), s.describeCounts());
+        }
+        return List.of();
+      }
+      return planner.scaleUp(s, delta, reason, 1);
+    }
+    String reason = winner == null ? "" : winner.decision().reason();
+    if (delta > 0) {
+      return planner.scaleUp(s, delta, reason, 1);
+    }
+    return planner.scaleDown(s, -delta, reason, winner.triggers(), winner.binding().query);
+  }
+
+  /** One decision record per recommending policy, and its outcome for its next evaluation. */
+  private void record(ServiceState s, Instant now, List<Recommendation> recs, @Nullable Recommendation winner,
+      Bounds.Decision d, List<ActionRunner.Result> results) {
+    boolean begun = false;
+    boolean simulated = false;
+    for (ActionRunner.Result r : results) {
+      begun |= r.began() == ActionRunner.Began.BEGUN;
+      simulated |= r.began() == ActionRunner.Began.SIMULATED;
+    }
+    for (Recommendation rec : recs) {
+      Direction dir = rec.count() > d.current() ? Direction.UP : Direction.DOWN;
+      int wantedSteps = Math.abs(rec.count() - d.current());
+      List<String> texts = new ArrayList<>();
+      boolean sameWay = winner != null && (winner.count() > d.current()) == (dir == Direction.UP);
+      if (!sameWay) {
+        texts.add("not scaled because " + winner.binding().id + " recommends " + winner.count());
+      } else {
+        for (ActionRunner.Result r : results) {
+          texts.add(r.began() == ActionRunner.Began.BEGUN ? r.text() : "not scaled because " + r.text());
+        }
+        String why = d.refusal() != null ? d.refusal()
+            : d.limit() != null ? d.limit()
+            : d.clamps().isEmpty() ? null : String.join(", ", d.clamps()) + " reached (" + s.describeCounts() + ")";
+        for (int i = results.size(); i < wantedSteps && why != null; i++) {
+          texts.add("not scaled because " + why);
+        }
+        if (texts.isEmpty()) {
+          texts.add("already at " + d.desired());
+        }
+      }
+      String reason = rec.decision().reason() + " -> " + String.join("; ", texts);
+      boolean scaled = sameWay && begun;
+      log.info("decision policy={} outcome={} reason={}", rec.binding().id, scaled ? "scaled" : "refused", reason);
+      policies.record(rec.binding(), now, rec.before(), rec.samples(), dir,
+          scaled ? DecisionRecord.Outcome.SCALED : DecisionRecord.Outcome.REFUSED, reason,
+          d.refusal() != null ? d.current() : d.desired(), d.clamps());
+      PolicyOutcome.Kind kind = !sameWay ? PolicyOutcome.Kind.OVERRULED
+          : simulated ? PolicyOutcome.Kind.DRY_RUN
+          : !begun ? PolicyOutcome.Kind.REFUSED
+          : rec != winner && rec.count() != d.desired() ? PolicyOutcome.Kind.OVERRULED
+          : !d.clamps().isEmpty() ? PolicyOutcome.Kind.CLAMPED
+          : PolicyOutcome.Kind.APPLIED;
+      rec.binding().previous = new PolicyOutcome(now, kind, rec.count(), d.refusal() != null ? d.current() : d.desired(),
+          d.clamps(), String.join("; ", texts));
+    }
+  }
+
+  private void retryFailedUps(ServiceState s, Instant now) {
+    while (s.pendingUpRetries > 0 && (s.backoffUntil == null || !now.isBefore(s.backoffUntil))) {
+      s.pendingUpRetries--;
+      int max = s.config.effectiveMax();
+      String refused;
+      if (s.projected() >= max) {
+        refused = "max_instance " + max + " reached (" + s.describeCounts() + ")";
+      } else {
+        ActionRunner.Result r = planner.scaleUp(s, 1, "retry of a failed scale-up", s.nextUpAttempt).get(0);
+        refused = r.began() == ActionRunner.Began.BEGUN ? null : r.text();
+      }
+      if (refused != null) {
+        log.info("dropping a failed scale-up of service={}: not scaled because {}", s.id(), refused);
+        s.pendingUpRetries = 0;
+      }
+    }
+  }
+
+  /** Sets the service's timer for the earliest time a policy or the backoff asks for. */
+  private void arm(ServiceState s, Instant now) {
+    Instant next = null;
+    for (var b : s.bindings) {
+      Instant t;
+      try {
+        t = b.policy.nextEvaluation();
+      } catch (RuntimeException e) {
+        recorder.pluginFailed(b.id, s.id(), "nextEvaluation failed: " + ScalingEngine.describe(e));
+        t = null;
+      }
+      if (t != null && t.isAfter(now) && (next == null || t.isBefore(next))) {
+        next = t;
+      }
+    }
+    if (s.backoffUntil != null && s.backoffUntil.isAfter(now) && (next == null || s.backoffUntil.isBefore(next))) {
+      next = s.backoffUntil;
+    }
+    if (next == null || (s.timerAt != null && !s.timerAt.isAfter(next) && s.timerAt.isAfter(now))) {
+      return; // nothing wanted, or an earlier timer is already set
+    }
+    if (s.timer != null) {
+      s.timer.cancel(false);
+    }
+    s.timerAt = next;
+    s.timer = loop.schedule("timer of " + s.id(), Duration.between(now, next), () -> {
+      s.timer = null;
+      s.timerAt = null;
+      s.dirty = true;
+      loop.wake();
+    });
+  }
+
+  /** Combines recommendations as HPA does: the highest wins, so a scale-down needs every policy's consent. */
+  static final class Combiner {
+    private Combiner() {}
+
+    static @Nullable Recommendation winner(List<Recommendation> recs) {
+      Recommendation best = null;
+      for (Recommendation r : recs) {
+        if (best == null || r.count() > best.count()) {
+          best = r;
+        }
+      }
+      return best;
+    }
+  }
+
+  static boolean isStep(ScalingDecision d) {
+    return d instanceof ScalingDecision.Scale;
+  }
+}

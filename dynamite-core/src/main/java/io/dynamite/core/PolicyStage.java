@@ -1,0 +1,91 @@
+package io.dynamite.core;
+
+import io.dynamite.api.Direction;
+import io.dynamite.api.MetricSample;
+import io.dynamite.api.MetricSeries;
+import io.dynamite.api.PolicyInput;
+import io.dynamite.api.ScalingDecision;
+import io.dynamite.api.ServiceView;
+import io.dynamite.api.event.DecisionRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The evaluate stage: hands each of a service's policies its input (counts, instances, metric
+ * history, new samples, previous outcome) and turns what it returns into a {@link Recommendation}.
+ * A policy that throws is isolated: counted, reported, and treated as having no opinion.
+ */
+final class PolicyStage {
+  private static final Logger log = LoggerFactory.getLogger(ScalingEngine.class);
+  private final Recorder recorder;
+
+  PolicyStage(Recorder recorder) {
+    this.recorder = recorder;
+  }
+
+  /** Evaluates every policy of the service; holds are recorded here, the rest returned. */
+  List<Recommendation> evaluate(ServiceState s, Instant now) {
+    if (s.bindings.isEmpty()) {
+      return List.of();
+    }
+    recorder.count("evaluations", s.bindings.size());
+    List<Recommendation> out = null;
+    for (PolicyBinding b : s.bindings) {
+      Recommendation r = evaluate(b, s, now);
+      if (r != null) {
+        if (out == null) {
+          out = new ArrayList<>(2);
+        }
+        out.add(r);
+      }
+    }
+    return out == null ? List.of() : out;
+  }
+
+  private @Nullable Recommendation evaluate(PolicyBinding b, ServiceState s, Instant now) {
+    ServiceView view = s.view();
+    List<MetricSample> samples = b.take();
+    List<MetricSeries> series = b.series == null ? List.of() : b.series.view();
+    PolicyInput input = new PolicyInput(view, s.instanceViews(), samples, series, b.previous, now);
+    ScalingDecision decision;
+    try {
+      decision = Objects.requireNonNull(b.policy.evaluate(input), "policy returned null");
+    } catch (RuntimeException e) {
+      recorder.count("policy.errors");
+      log.warn("policy {} failed: {}", b.id, ScalingEngine.describe(e));
+      recorder.emit(new io.dynamite.api.event.EngineEvent.PluginFailed(now, b.id, s.id(), ScalingEngine.describe(e)));
+      record(b, now, view, samples, null, DecisionRecord.Outcome.ERROR, "policy failed: " + ScalingEngine.describe(e), null, List.of());
+      return null;
+    }
+    int current = s.projected();
+    if (decision instanceof ScalingDecision.Scale scale) {
+      int count = scale.direction() == Direction.UP ? current + scale.steps() : current - scale.steps();
+      return new Recommendation(b, decision, count, scale.triggers(), view, samples);
+    }
+    if (decision instanceof ScalingDecision.ScaleTo to && to.desired() != current) {
+      return new Recommendation(b, decision, to.desired(), List.of(), view, samples);
+    }
+    if (!samples.isEmpty() && recorder.hasListeners()) {
+      record(b, now, view, samples, null, DecisionRecord.Outcome.HOLD, decision.reason(), null, List.of());
+    }
+    return null;
+  }
+
+  void record(PolicyBinding b, Instant now, ServiceView view, List<MetricSample> samples, @Nullable Direction direction,
+      DecisionRecord.Outcome outcome, String reason, @Nullable Integer desired, List<String> clamps) {
+    Double last = samples.isEmpty() ? null : samples.get(samples.size() - 1).value();
+    String state;
+    try {
+      state = b.policy.describeState();
+    } catch (RuntimeException e) {
+      state = "unavailable: " + ScalingEngine.describe(e);
+    }
+    recorder.decision(new DecisionRecord(now, b.id, direction != null ? direction : b.direction, view, samples.size(),
+        last, state, outcome, reason, desired, clamps));
+  }
+}

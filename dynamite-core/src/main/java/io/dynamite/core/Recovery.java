@@ -1,0 +1,169 @@
+package io.dynamite.core;
+
+import io.dynamite.api.InstancePlan;
+import io.dynamite.api.ServiceId;
+import io.dynamite.api.UnitHealth;
+import io.dynamite.api.UnitStatus;
+import io.dynamite.api.event.EngineEvent;
+import io.dynamite.api.state.ActionIntent;
+import io.dynamite.api.state.EngineStatus;
+import io.dynamite.api.state.InstanceRecord;
+import io.dynamite.api.state.StoredState;
+import io.dynamite.core.config.DynamiteConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Rebuilds every service's state when leadership is won: from the stored records and intents, and
+ * from the units the target lists. Every piece of per-service state (instances, number table,
+ * backoff) is reset first, so a re-election in the same process starts from the truth and leaks
+ * nothing. A recorded instance whose unit is gone is forgotten; an interrupted start whose units
+ * all run is completed; any other interrupted action is undone. Engine thread only.
+ */
+final class Recovery {
+  private final DynamiteConfig config;
+  private final Map<ServiceId, ServiceState> services;
+  private final Actuator actuator;
+  private final ActionRunner runner;
+  private final Recorder recorder;
+
+  Recovery(DynamiteConfig config, Map<ServiceId, ServiceState> services, Actuator actuator, ActionRunner runner,
+      Recorder recorder) {
+    this.config = config;
+    this.services = services;
+    this.actuator = actuator;
+    this.runner = runner;
+    this.recorder = recorder;
+  }
+
+  /** Reads the store and marks the engine as initialising or recovering; throws what the store throws. */
+  StoredState begin() {
+    StoredState stored = actuator.load();
+    EngineStatus status = stored.status() == EngineStatus.NONE ? EngineStatus.INITIALIZING : EngineStatus.RECOVERING;
+    actuator.write(null, "status " + status.storedValue(), st -> st.saveStatus(status));
+    return stored;
+  }
+
+  /**
+   * Applies the stored state to the listed units. Returns the summary; throws what the store
+   * throws while writing the final records (the caller retries the whole initialisation).
+   */
+  String finish(StoredState state, Map<String, UnitStatus> byName, Instant now) {
+    for (ServiceState s : services.values()) {
+      s.reset();
+    }
+    List<String> summary = new ArrayList<>();
+    summary.add("stored status " + (state.status() == EngineStatus.NONE ? "none" : state.status().storedValue()));
+    int adopted = 0;
+    int dropped = 0;
+    Set<String> intentUnits = new HashSet<>();
+    for (ActionIntent intent : state.intents()) {
+      intentUnits.add(intent.plan().id().unitName());
+    }
+    for (InstanceRecord r : state.instances()) {
+      ServiceState s = services.get(r.id().service());
+      if (intentUnits.contains(r.id().unitName())) {
+        continue; // its intent decides below
+      }
+      if (s == null) {
+        summary.add("instance " + r.id() + " belongs to no configured service; left untouched");
+        continue;
+      }
+      if (!byName.containsKey(r.id().unitName())) {
+        recorder.drift(r.id().unitName(), EngineEvent.DriftDetected.Drift.GONE, "recorded instance has no unit on the target");
+        runner.safeWrite(s, "forget gone instance " + r.id(), st -> st.deleteInstance(r.id()));
+        dropped++;
+        continue;
+      }
+      if (!s.claim(r.number())) {
+        summary.add("instance " + r.id() + " does not fit the number table (configuration changed?); counted anyway");
+      }
+      s.add(new Instance(s.plan(r.number()), Instance.Phase.RUNNING, now));
+      adopted++;
+    }
+    int finished = 0;
+    int rolledBack = 0;
+    for (ActionIntent intent : state.intents()) {
+      ServiceState s = services.get(intent.plan().id().service());
+      InstancePlan plan = intent.plan();
+      if (intent.kind() == ActionIntent.Kind.START && allRunning(plan, byName) && s != null && s.claim(plan.number())) {
+        Instance inst = new Instance(plan, Instance.Phase.RUNNING, now);
+        s.add(inst);
+        runner.safeWrite(s, "complete interrupted start of " + plan.id(), st -> {
+          st.saveInstance(ServiceState.record(inst));
+          st.deleteIntent(intent.id());
+        });
+        finished++;
+        continue;
+      }
+      // A start that did not complete, or a stop: make sure every unit of the plan is gone.
+      if (s != null) {
+        s.claim(plan.number());
+        Instance inst = new Instance(plan,
+            intent.kind() == ActionIntent.Kind.START ? Instance.Phase.ROLLING_BACK : Instance.Phase.STOPPING, now);
+        inst.intentId = intent.id();
+        inst.reason = "recovering an interrupted " + intent.kind().name().toLowerCase(Locale.ROOT);
+        s.add(inst);
+        runner.stopUnits(s, inst, true);
+      } else {
+        undoOrphan(intent);
+      }
+      rolledBack++;
+    }
+    summary.add(adopted + " instance(s) adopted, " + dropped + " gone, " + finished
+        + " interrupted start(s) completed, " + rolledBack + " interrupted action(s) being undone");
+    Map<String, Object> storedDoc = state.configuration();
+    if (storedDoc != null && !storedDoc.equals(config.document())) {
+      summary.add("configuration differs from the stored one: " + ConfigDiff.describe(storedDoc, config.document()));
+    }
+    actuator.write(null, "configuration, services and status Running", st -> {
+      st.saveConfiguration(config.document());
+      for (ServiceState s : services.values()) {
+        st.saveService(s.record());
+      }
+      st.saveStatus(EngineStatus.RUNNING);
+    });
+    return String.join("; ", summary);
+  }
+
+  private static boolean allRunning(InstancePlan plan, Map<String, UnitStatus> byName) {
+    for (String u : plan.unitNames()) {
+      UnitStatus st = byName.get(u);
+      if (st == null || !(st.health() == UnitHealth.RUNNING || st.health() == UnitHealth.STARTING)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The service is no longer configured, but the units are ours (we wrote the intent): remove them. */
+  private void undoOrphan(ActionIntent intent) {
+    InstancePlan plan = intent.plan();
+    actuator.run(new Actuator.Action(Actuator.Action.Kind.STOP, plan, null, "undo an interrupted action of an unconfigured service"),
+        new Actuator.Callback() {
+          @Override
+          public void refused(String why) {}
+
+          @Override
+          public void begun() {}
+
+          @Override
+          public void finished(@Nullable Throwable err) {
+            if (err == null) {
+              runner.safeWrite(null, "intent " + intent.id() + " done", st -> st.deleteIntent(intent.id()));
+            } else {
+              recorder.pluginFailed("target", plan.id().service(), "could not undo " + plan.id() + ": " + ScalingEngine.describe(err));
+            }
+          }
+
+          @Override
+          public void simulated() {}
+        });
+  }
+}
