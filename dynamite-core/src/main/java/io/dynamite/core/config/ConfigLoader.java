@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -96,10 +95,13 @@ public final class ConfigLoader {
       "application_base_path", "metrics_base_path", "ip_api_endpoint", "port_api_endpoint");
   private static final Set<String> SERVICE_KEYS = orderedSet("name_of_unit_file", "type",
       "min_instance", "max_instance", "base_instance_prefix_number", "ports_per_instance",
-      "attached_service", "service_dependency", "scale_up_policy", "scale_down_policy");
+      "attached_service", "service_dependency", "scale_up_policy", "scale_down_policy", "policies");
   private static final Set<String> THRESHOLD_KEYS = orderedSet("type", "service_type", "metric",
       "metric_aggregated", "comparative_operator", "threshold", "threshold_unit", "period",
-      "period_unit", "cooldown_period", "cooldown_period_unit", "legacy_rule");
+      "period_unit", "cooldown_period", "cooldown_period_unit", "legacy_rule", "direction");
+  /** Keys the loader itself reads from every policy entry, whatever its type. */
+  private static final Set<String> COMMON_POLICY_KEYS =
+      orderedSet("type", "service_type", "metric", "metric_aggregated", "direction");
   /** systemd's unit name characters minus {@code @} and {@code \}: service keys name units. */
   private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9:_.\\-]+");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\-\\[\\]%]+");
@@ -225,7 +227,8 @@ public final class ConfigLoader {
       List<String> attached,
       List<String> dependencies,
       @Nullable String up,
-      @Nullable String down) {
+      @Nullable String down,
+      List<String> policies) {
 
     boolean isAttached() {
       return ServiceConfig.ATTACHED_TYPE.equals(type);
@@ -245,6 +248,9 @@ public final class ConfigLoader {
       @Nullable ScalingPolicyProvider provider,
       @Nullable MetricQuery query,
       Set<String> reported) {}
+
+  /** One attachment of a policy to a service, as its provider is asked to validate it. */
+  private record Use(ServiceId service, @Nullable Direction direction, String id) {}
 
   /** A folder that unit files are looked up in, with the path its problems are reported at. */
   private record Folder(Path path, String label) {}
@@ -480,6 +486,14 @@ public final class ConfigLoader {
             : null;
         if (provider instanceof ThresholdPolicyProvider) {
           t.knownKeys(entry, path, THRESHOLD_KEYS);
+        } else if (provider != null && !provider.settingsKeys().isEmpty()) {
+          Set<String> keys = new LinkedHashSet<>(COMMON_POLICY_KEYS);
+          keys.addAll(provider.settingsKeys());
+          t.knownKeys(entry, path, keys);
+        }
+        Object direction = entry.get("direction");
+        if (direction != null && !"up".equals(direction) && !"down".equals(direction)) {
+          t.problem(path + ".direction", "expected up or down, found " + YamlTree.describe(direction));
         }
         Set<String> reported = new HashSet<>();
         for (ConfigProblem p : t.problems.subList(before, t.problems.size())) {
@@ -553,12 +567,13 @@ public final class ConfigLoader {
       List<String> deps = t.strings(e, "service_dependency", path, "service names");
       String up = policyRef(e, "scale_up_policy", path);
       String down = policyRef(e, "scale_down_policy", path);
+      List<String> listed = t.strings(e, "policies", path, "policy names");
       if (attached) {
         if (!attachedNames.isEmpty()) {
           t.problem(path + ".attached_service", "an attached service cannot have attached services"
               + " of its own");
         }
-        for (String key : List.of("scale_up_policy", "scale_down_policy")) {
+        for (String key : List.of("scale_up_policy", "scale_down_policy", "policies")) {
           if (e.get(key) != null) {
             t.problem(path + "." + key, "an attached service is only started and stopped with its"
                 + " parent, so it cannot have a scaling policy");
@@ -567,7 +582,7 @@ public final class ConfigLoader {
       }
       int effectiveMin = min != null ? min : attached ? 0 : 1;
       return new ServiceDraft(name, path, e, unit, type, effectiveMin, max, base, ppi,
-          attachedNames, deps, up, down);
+          attachedNames, deps, up, down, listed);
     }
 
     private @Nullable String policyRef(Map<?, ?> e, String key, String path) {
@@ -621,6 +636,27 @@ public final class ConfigLoader {
         }
         checkPolicyRef(s.up(), s.path() + ".scale_up_policy." + POLICY_REF_KEY, policies);
         checkPolicyRef(s.down(), s.path() + ".scale_down_policy." + POLICY_REF_KEY, policies);
+        Set<String> listed = new HashSet<>();
+        for (int i = 0; i < s.policies().size(); i++) {
+          String name = s.policies().get(i);
+          String p = s.path() + ".policies[" + i + "]";
+          if (!listed.add(name)) {
+            t.problem(p, "policy '" + name + "' is listed twice");
+          } else if (name.equals(s.up()) || name.equals(s.down())) {
+            t.problem(p, "policy '" + name + "' is already attached through scale_up_policy or scale_down_policy");
+          } else {
+            checkPolicyRef(name, p, policies);
+          }
+        }
+        for (String slot : List.of("scale_up_policy", "scale_down_policy")) {
+          String name = slot.equals("scale_up_policy") ? s.up() : s.down();
+          PolicyDraft d = name == null ? null : policies.get(name);
+          Object dir = d == null ? null : d.entry().get("direction");
+          if (dir != null && !dir.equals(slot.equals("scale_up_policy") ? "up" : "down")) {
+            t.problem(s.path() + "." + slot + "." + POLICY_REF_KEY, "policy '" + name + "' has direction: " + dir
+                + ", which contradicts " + slot);
+          }
+        }
       }
       checkRanges(services);
     }
@@ -715,13 +751,19 @@ public final class ConfigLoader {
     // ---- Policy providers --------------------------------------------------------------------
 
     private void validatePolicies(Map<String, PolicyDraft> policies, Map<String, ServiceDraft> services) {
-      Map<String, List<Map.Entry<ServiceId, Direction>>> uses = new LinkedHashMap<>();
+      Map<String, List<Use>> uses = new LinkedHashMap<>();
       for (ServiceDraft s : services.values()) {
+        ServiceId id = ServiceId.of(s.name());
         if (s.up() != null) {
-          uses.computeIfAbsent(s.up(), k -> new ArrayList<>()).add(Map.entry(ServiceId.of(s.name()), Direction.UP));
+          uses.computeIfAbsent(s.up(), k -> new ArrayList<>()).add(new Use(id, Direction.UP, id + "/up/" + s.up()));
         }
         if (s.down() != null) {
-          uses.computeIfAbsent(s.down(), k -> new ArrayList<>()).add(Map.entry(ServiceId.of(s.name()), Direction.DOWN));
+          uses.computeIfAbsent(s.down(), k -> new ArrayList<>()).add(new Use(id, Direction.DOWN, id + "/down/" + s.down()));
+        }
+        for (String listed : s.policies()) {
+          PolicyDraft d = policies.get(listed);
+          Direction dir = d == null ? null : PolicyConfig.direction(YamlTree.freezeMap(d.entry())).orElse(null);
+          uses.computeIfAbsent(listed, k -> new ArrayList<>()).add(new Use(id, dir, id + "/" + listed));
         }
       }
       for (PolicyDraft d : policies.values()) {
@@ -729,16 +771,18 @@ public final class ConfigLoader {
         if (provider == null) {
           continue;
         }
-        List<Map.Entry<ServiceId, Direction>> refs = uses.getOrDefault(d.name(),
-            List.of(Map.entry(ServiceId.of(UNREFERENCED), Direction.UP)));
+        Map<String, Object> frozen = YamlTree.freezeMap(d.entry());
+        Direction unreferenced = PolicyConfig.direction(frozen).orElse(frozen.containsKey("direction") ? null : Direction.UP);
+        List<Use> refs = uses.getOrDefault(d.name(), List.of(new Use(ServiceId.of(UNREFERENCED), unreferenced,
+            UNREFERENCED + "/" + (unreferenced == null ? "" : unreferenced.name().toLowerCase(java.util.Locale.ROOT) + "/")
+                + d.name())));
         // A plugin may check direction-specific settings, so each attachment is validated; the
         // same problem found through two attachments is reported once.
         Set<ConfigProblem> found = new LinkedHashSet<>();
         Map<String, Object> settings = YamlTree.freezeMap(d.entry());
-        for (Map.Entry<ServiceId, Direction> ref : refs) {
-          PolicySpec spec = new PolicySpec(d.name(), d.type(), ref.getKey(), ref.getValue(), d.query(), settings);
-          PluginContext ctx = PluginContext.of(clock,
-              ref.getKey() + "/" + ref.getValue().name().toLowerCase(Locale.ROOT) + "/" + d.name(), d.type());
+        for (Use ref : refs) {
+          PolicySpec spec = new PolicySpec(d.name(), d.type(), ref.service(), ref.direction(), d.query(), settings);
+          PluginContext ctx = PluginContext.of(clock, ref.id(), d.type());
           List<ConfigProblem> problems;
           try {
             problems = provider.validate(spec, ctx);
@@ -777,7 +821,8 @@ public final class ConfigLoader {
             s.up(),
             s.down(),
             Objects.requireNonNull(units.get(s.name())),
-            YamlTree.freezeMap(s.entry())));
+            YamlTree.freezeMap(s.entry()),
+            s.policies()));
       }
       Map<String, PolicyConfig> policyConfigs = new LinkedHashMap<>();
       for (PolicyDraft d : policies.values()) {
@@ -876,6 +921,19 @@ public final class ConfigLoader {
       for (ScalingPolicyProvider p : java.util.ServiceLoader.load(ScalingPolicyProvider.class, loader)) {
         policyProvider(p);
       }
+      return this;
+    }
+
+    /**
+     * Registers every policy type of a plugin registry, so that the configuration is validated
+     * against the same plugins the engine will run with (pass the registry to {@link
+     * io.dynamite.core.ScalingEngine.Builder#plugins} too).
+     *
+     * @param registry the registry
+     * @return this builder
+     */
+    public Builder plugins(io.dynamite.core.PluginRegistry registry) {
+      registry.policies().values().forEach(this::policyProvider);
       return this;
     }
 
