@@ -89,9 +89,14 @@ final class EngineLoop {
     }
   }
 
+  /**
+   * Runs a task periodically, with {@code period} between the end of one run and the start of the
+   * next: a run that takes longer than the period (slow I/O) must not make runs pile up and starve
+   * the other tasks, as a fixed rate would.
+   */
   @Nullable ScheduledFuture<?> every(String where, Duration period, Runnable task) {
     try {
-      return scheduler.scheduleAtFixedRate(() -> run(where, task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+      return scheduler.scheduleWithFixedDelay(() -> run(where, task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       return null;
     }

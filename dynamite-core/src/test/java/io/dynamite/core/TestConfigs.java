@@ -33,6 +33,14 @@ final class TestConfigs {
     return this;
   }
 
+  /** A template service whose policies are listed under policies: (the v2 form). */
+  TestConfigs templateWithPolicies(String name, int min, int max, int base, List<String> policies) {
+    String file = name + "@.service";
+    services.put(ServiceId.of(name), new ServiceConfig(ServiceId.of(name), file, "test", min, max, base, 1,
+        List.of(), List.of(), null, null, unit(name, file), Map.of("name_of_unit_file", file), policies));
+    return this;
+  }
+
   TestConfigs single(String name, int min) {
     String file = name + ".service";
     services.put(ServiceId.of(name), new ServiceConfig(ServiceId.of(name), file, "test", min, null, null, null,

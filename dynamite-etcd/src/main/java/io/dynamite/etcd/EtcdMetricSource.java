@@ -332,6 +332,19 @@ public final class EtcdMetricSource implements MetricSource {
   }
 
   /**
+   * Signals every sample (and rejected value) the watch buffers, so that the engine polls at once
+   * instead of on a timer. The watch starts with the first poll.
+   *
+   * @param signal called on the watch's thread
+   * @return true
+   */
+  @Override
+  public boolean subscribe(Runnable signal) {
+    ingest.signalTo(java.util.Objects.requireNonNull(signal, "signal"));
+    return true;
+  }
+
+  /**
    * Resolves a uuid to the unit name registered under {@code
    * <application_base_path>/<serviceType>/<uuid>/service_instance_name}, following the watch (a
    * removed registration no longer resolves). Exact match on type and uuid; the aggregated uuid

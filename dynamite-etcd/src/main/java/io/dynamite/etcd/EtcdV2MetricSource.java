@@ -296,6 +296,19 @@ public final class EtcdV2MetricSource implements MetricSource {
   }
 
   /**
+   * Signals every sample (and rejected value) the watch buffers, so that the engine polls at once
+   * instead of on a timer. The watch starts with the first poll.
+   *
+   * @param signal called on the watch's thread
+   * @return true
+   */
+  @Override
+  public boolean subscribe(Runnable signal) {
+    ingest.signalTo(java.util.Objects.requireNonNull(signal, "signal"));
+    return true;
+  }
+
+  /**
    * Resolves a uuid to its registered unit name; see {@link EtcdMetricSource#resolveInstance}.
    *
    * @param serviceType the metric's service type

@@ -13,6 +13,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -60,6 +61,7 @@ public final class MetricIngest {
   // registration key -> unit name; sorted so that a directory removal (v2 TTL expiry) removes
   // every registration under it
   private final NavigableMap<String, String> registrations = new ConcurrentSkipListMap<>();
+  private volatile @Nullable Runnable signal;
 
   /**
    * Creates the ingest.
@@ -169,6 +171,20 @@ public final class MetricIngest {
       pending.add(new Entry(key, change.revision(), p.samples(), p.rejected()));
       pendingSamples += p.samples().size();
     }
+    Runnable s = signal;
+    if (s != null) {
+      s.run(); // outside the lock: the engine's signal only queues a poll
+    }
+  }
+
+  /**
+   * Sets what to call whenever a sample or rejection is buffered, so that the engine polls at
+   * once instead of on a timer.
+   *
+   * @param signal cheap and non-blocking; called on the watch's thread
+   */
+  public void signalTo(Runnable signal) {
+    this.signal = signal;
   }
 
   private void applyRegistration(KeyChange change) {
