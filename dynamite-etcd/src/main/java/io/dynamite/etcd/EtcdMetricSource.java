@@ -65,7 +65,7 @@ public final class EtcdMetricSource implements MetricSource {
   public static final String DEFAULT_CHECKPOINT_KEY = "/_dynamite/run/metrics_revision";
 
   private static final Logger log = LoggerFactory.getLogger(EtcdMetricSource.class);
-  /** Keys per page of the initial read. */
+  /** Keys per page of the initial read; halved while a page exceeds the gRPC message limit. */
   private static final int PAGE = 1000;
 
   private final EtcdConnection connection;
@@ -76,6 +76,7 @@ public final class EtcdMetricSource implements MetricSource {
   private final MetricIngest ingest;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean compactionWarned = new AtomicBoolean();
+  private final AtomicBoolean restartWarned = new AtomicBoolean();
   private final Object watchLock = new Object();
 
   // guarded by watchLock
@@ -87,6 +88,13 @@ public final class EtcdMetricSource implements MetricSource {
   private volatile long committedRevision;
   // engine thread (and start(), under watchLock): the queries the last poll used
   private volatile List<MetricQuery> lastQueries = List.of();
+  // set by watch callbacks when etcd may have restarted; the next poll lists again
+  private volatile boolean relistNeeded;
+  // guarded by watchLock: the identity of the etcd last listed, 0 before the first listing
+  private long clusterId;
+  private long memberId;
+  // the highest header revision seen on the watch since the last listing; written by callbacks
+  private final java.util.concurrent.atomic.AtomicLong watchHeaderRevision = new java.util.concurrent.atomic.AtomicLong();
 
   private EtcdMetricSource(Builder b, EtcdConnection connection, boolean owns) {
     this.connection = connection;
@@ -159,12 +167,43 @@ public final class EtcdMetricSource implements MetricSource {
     if (checkpointKey != null) {
       gets.add(Op.get(bytes(checkpointKey), GetOption.DEFAULT));
     }
-    TxnResponse r = await(c.getKVClient().txn().Then(gets.toArray(new Op[0])).commit(), "list");
+    TxnResponse r;
+    boolean firstPages = true;
+    try {
+      r = await(c.getKVClient().txn().Then(gets.toArray(new Op[0])).commit(), "list");
+    } catch (MetricSourceException e) {
+      if (!tooLarge(e)) {
+        throw e;
+      }
+      // the first pages together exceed the message limit: fix the revision with the checkpoint
+      // alone, then page through both prefixes in smaller pages at that revision
+      firstPages = false;
+      List<Op> cpOnly = checkpointKey == null ? List.of() : List.of(Op.get(bytes(checkpointKey), GetOption.DEFAULT));
+      r = await(c.getKVClient().txn().Then(cpOnly.toArray(new Op[0])).commit(), "list");
+    }
     long revision = r.getHeader().getRevision();
+    long skip = skipUpTo;
+    if (clusterId != 0
+        && (r.getHeader().getClusterId() != clusterId || r.getHeader().getMemberId() != memberId
+            || revision < ingest.observedRevision())) {
+      // another etcd answers (restored, replaced or wiped): its revisions start elsewhere, so
+      // nothing seen before says anything about its keys; only its own checkpoint counts
+      log.warn("etcd holds other data than before (cluster {} member {} revision {}, was cluster {}"
+              + " member {} revision {}); listing everything again",
+          Long.toHexString(r.getHeader().getClusterId()), Long.toHexString(r.getHeader().getMemberId()),
+          revision, Long.toHexString(clusterId), Long.toHexString(memberId), ingest.observedRevision());
+      ingest.resetRevision();
+      committedRevision = 0;
+      skip = 0;
+    }
+    clusterId = r.getHeader().getClusterId();
+    memberId = r.getHeader().getMemberId();
+    watchHeaderRevision.set(revision);
     List<GetResponse> got = r.getGetResponses();
-    long cp = skipUpTo;
-    if (checkpointKey != null && !got.get(2).getKvs().isEmpty()) {
-      String v = string(got.get(2).getKvs().get(0).getValue());
+    int cpIndex = firstPages ? 2 : 0;
+    long cp = skip;
+    if (checkpointKey != null && !got.get(cpIndex).getKvs().isEmpty()) {
+      String v = string(got.get(cpIndex).getKvs().get(0).getValue());
       try {
         cp = Math.max(cp, Long.parseLong(v.trim()));
       } catch (NumberFormatException e) {
@@ -174,16 +213,48 @@ public final class EtcdMetricSource implements MetricSource {
     checkpoint = cp;
     committedRevision = Math.max(committedRevision, cp);
     // registrations first, so that samples never arrive before the instance they name
-    applyPages(apps, got.get(1), revision, cp);
-    applyPages(metrics, got.get(0), revision, cp);
+    applyPages(apps, firstPages ? got.get(1) : null, revision, cp);
+    applyPages(metrics, firstPages ? got.get(0) : null, revision, cp);
     ingest.observe(revision);
     return revision;
   }
 
-  private void applyPages(ByteSequence prefix, GetResponse first, long revision, long cp) {
+  /**
+   * Applies every key of a prefix at {@code revision}, starting with {@code first} (or reading the
+   * first page itself when null). A page that exceeds the gRPC message limit is read again with
+   * half as many keys; a single key too large even alone is rejected unread (keys only) and
+   * skipped, so that one oversized value cannot stall the listing.
+   */
+  private void applyPages(ByteSequence prefix, @Nullable GetResponse first, long revision, long cp) {
     ByteSequence end = OptionsUtil.prefixEndOf(prefix);
     GetResponse page = first;
+    ByteSequence from = prefix;
+    int limit = PAGE;
     while (true) {
+      if (page == null) {
+        try {
+          page = await(connection.client().getKVClient().get(from,
+              GetOption.builder().withRange(end).withRevision(revision).withLimit(limit).build()), "list page");
+        } catch (MetricSourceException e) {
+          if (!tooLarge(e)) {
+            throw e;
+          }
+          if (limit > 1) {
+            limit = Math.max(1, limit / 2);
+            continue;
+          }
+          GetResponse keyOnly = await(connection.client().getKVClient().get(from,
+              GetOption.builder().withRange(end).withRevision(revision).withLimit(1).withKeysOnly(true).build()),
+              "list page");
+          if (keyOnly.getKvs().isEmpty()) {
+            return;
+          }
+          KeyValue kv = keyOnly.getKvs().get(0);
+          ingest.applyUnreadable(string(kv.getKey()), kv.getModRevision(), cp);
+          from = kv.getKey().concat(ByteSequence.from(new byte[] {0}));
+          continue;
+        }
+      }
       List<KeyValue> kvs = page.getKvs();
       for (KeyValue kv : kvs) {
         ingest.apply(
@@ -193,15 +264,28 @@ public final class EtcdMetricSource implements MetricSource {
       if (!page.isMore() || kvs.isEmpty()) {
         return;
       }
-      ByteSequence next = kvs.get(kvs.size() - 1).getKey().concat(ByteSequence.from(new byte[] {0}));
-      page =
-          await(
-              connection
-                  .client()
-                  .getKVClient()
-                  .get(next, GetOption.builder().withRange(end).withRevision(revision).withLimit(PAGE).build()),
-              "list page");
+      from = kvs.get(kvs.size() - 1).getKey().concat(ByteSequence.from(new byte[] {0}));
+      page = null;
+      limit = Math.min(PAGE, limit * 2);
     }
+  }
+
+  /** Tells whether a failure is a message above gRPC's inbound limit (RESOURCE_EXHAUSTED). */
+  private static boolean tooLarge(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException sre
+          && sre.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+        return true;
+      }
+      if (t instanceof io.grpc.StatusException se && se.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+        return true;
+      }
+      if (t instanceof io.etcd.jetcd.common.exception.EtcdException ee
+          && ee.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.RESOURCE_EXHAUSTED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void watchFrom(long revision) {
@@ -219,6 +303,11 @@ public final class EtcdMetricSource implements MetricSource {
   private final class Listener implements Watch.Listener {
     @Override
     public void onNext(WatchResponse response) {
+      long seen = watchHeaderRevision.getAndAccumulate(response.getHeader().getRevision(), Math::max);
+      if (response.getHeader().getRevision() < seen && !closed.get()) {
+        // revisions went back: the watch resumed on an etcd that lost or replaced its data
+        relistNeeded = true;
+      }
       long cp = checkpoint;
       for (WatchEvent e : response.getEvents()) {
         KeyValue kv = e.getKeyValue();
@@ -241,14 +330,46 @@ public final class EtcdMetricSource implements MetricSource {
       if (t instanceof CompactedException) {
         relist();
       } else {
-        // jetcd resumes the watch by itself after network errors: re-creating it here would
-        // subscribe twice
-        log.warn("etcd watch interrupted, jetcd resumes it: {}", t.toString());
+        // jetcd resumes the watch by itself after network errors, but from its old revision: an
+        // etcd that came back with other data (wiped, restored) would never send what is written
+        // below that revision. So the next poll lists again and watches afresh, from the engine
+        // thread (re-creating the watch here would subscribe twice).
+        relistNeeded = true;
+        log.warn("etcd watch interrupted; the next poll lists again: {}", t.toString());
       }
     }
 
     @Override
-    public void onCompleted() {}
+    public void onCompleted() {
+      if (!closed.get()) {
+        // etcd cancelled the watch (for example a member that lost its data)
+        relistNeeded = true;
+      }
+    }
+  }
+
+  /** Lists again and watches afresh after a watch failure; see {@link Listener#onError}. */
+  private void relistAfterWatchFailure() {
+    synchronized (watchLock) {
+      if (closed.get() || !relistNeeded) {
+        return;
+      }
+      if (restartWarned.compareAndSet(false, true)) {
+        log.warn("etcd watch failed or etcd restarted; listing again");
+      } else {
+        log.debug("etcd watch failed or etcd restarted; listing again");
+      }
+      relistNeeded = false;
+      watchers.forEach(Watch.Watcher::close);
+      watchers.clear();
+      try {
+        long revision = list(ingest.observedRevision());
+        watchFrom(revision + 1);
+      } catch (MetricSourceException e) {
+        relistNeeded = true;
+        throw e;
+      }
+    }
   }
 
   private void relist() {
@@ -288,6 +409,9 @@ public final class EtcdMetricSource implements MetricSource {
     } else if (!queries.equals(lastQueries)) {
       ingest.setQueries(queries);
       lastQueries = List.copyOf(queries);
+    }
+    if (relistNeeded) {
+      relistAfterWatchFailure();
     }
     MetricIngest.Batch batch = ingest.drain();
     if (batch.isEmpty()) {

@@ -50,6 +50,28 @@ class UnitTests {
   }
 
   @Test
+  void timestampsWhoseEpochNanosecondsOverflowALongAreRejected() {
+    for (String ts : List.of("2300-01-01T00:00:00Z", "1600-01-01T00:00:00Z", "2262-04-11T23:47:16.854775808Z",
+        "+1000000000-01-01T00:00:00Z")) {
+      MetricLayout.Parsed p = layout.parse("/metrics/webserver/u1/cpu_user/" + ts, "29", List.of(cpu));
+      assertThat(p.samples()).as(ts).isEmpty();
+      assertThat(p.rejected()).as(ts).singleElement().satisfies(r -> {
+        assertThat(r.key()).endsWith(ts);
+        assertThat(r.reason()).contains("timestamp " + ts + " is outside")
+            .contains("nanoseconds since the epoch must fit a long");
+      });
+    }
+  }
+
+  @Test
+  void timestampsAtTheEdgesOfTheRangeAreAccepted() {
+    for (String ts : List.of("2262-04-11T23:47:16.854775807Z", "1677-09-21T00:12:43.145224193Z")) {
+      assertThat(layout.parse("/metrics/webserver/u1/cpu_user/" + ts, "29", List.of(cpu)).samples())
+          .as(ts).singleElement().satisfies(s -> assertThat(s.timestamp()).isEqualTo(java.time.Instant.parse(ts)));
+    }
+  }
+
+  @Test
   void registrationsAppendServiceSuffix() {
     assertThat(layout.registration("/services/webserver/u1/service_instance_name"))
         .isEqualTo(new MetricLayout.Registration("webserver", "u1"));

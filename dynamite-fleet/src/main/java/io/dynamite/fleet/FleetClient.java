@@ -38,6 +38,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,8 +73,14 @@ public final class FleetClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetClient.class);
   private static final MediaType JSON = MediaType.get("application/json");
   private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
+  /**
+   * The largest answer body the client reads: 16 MiB. fleet's largest answers (every unit with its
+   * options, 100 per page) stay far below; a larger or endless body fails the call with a
+   * non-retryable {@link FleetException} instead of exhausting the heap.
+   */
+  public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
   /** fleet tokens hold a uint16 page number, so no list can have more pages. */
-  private static final int MAX_PAGES = 0xffff;
+  static final int MAX_PAGES = 0x10000;
 
   private final OkHttpClient http;
   private final boolean ownsHttp;
@@ -86,9 +94,11 @@ public final class FleetClient implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean warnedRetry = new AtomicBoolean();
   private final int maxInFlight;
+  private final int maxPages;
 
   private FleetClient(Builder b) {
     this.retry = b.retry;
+    this.maxPages = b.maxPages;
     this.maxInFlight = b.maxInFlight;
     this.endpoint = b.endpoint;
     int id = CLIENT_IDS.incrementAndGet();
@@ -388,6 +398,11 @@ public final class FleetClient implements AutoCloseable {
     return maxInFlight;
   }
 
+  /** The most pages a list follows; for tests of the page limit. */
+  int maxPages() {
+    return maxPages;
+  }
+
   /** The OkHttp client the calls run on (timeouts, TLS); for tests of the configuration. */
   OkHttpClient http() {
     return http;
@@ -432,9 +447,13 @@ public final class FleetClient implements AutoCloseable {
           if (next.isEmpty()) {
             return CompletableFuture.completedFuture(null);
           }
-          if (next.equals(token) || pageNo >= MAX_PAGES) {
+          if (next.equals(token)) {
             return CompletableFuture.failedFuture(
                 new FleetException(what + ": fleet repeats page token " + next, 200, "", false, null));
+          }
+          if (pageNo + 1 >= maxPages) {
+            return CompletableFuture.failedFuture(new FleetException(what + ": fleet announced more than "
+                + maxPages + " pages (the page limit), the last token was " + next, 200, "", false, null));
           }
           return nextPage(what, url, parser, next, pageNo + 1, acc);
         });
@@ -459,12 +478,29 @@ public final class FleetClient implements AutoCloseable {
   }
 
   private <T> void attempt(String what, Request request, Handler<T> handler, int attempt, CompletableFuture<T> result) {
+    try {
+      exchange(what, request, handler, attempt, result);
+    } catch (Throwable t) {
+      // whatever escapes (an Error included) must not leave the caller's stage pending forever
+      result.completeExceptionally(
+          new FleetException(what + " failed: " + t, FleetException.NO_RESPONSE, "", false, t));
+      if (t instanceof Error e) {
+        throw e;
+      }
+    }
+  }
+
+  private <T> void exchange(String what, Request request, Handler<T> handler, int attempt, CompletableFuture<T> result) {
     FleetException failure;
     int code;
     byte[] body;
     try (Response resp = http.newCall(request).execute()) {
       code = resp.code();
-      body = resp.body().bytes();
+      body = readBody(resp);
+    } catch (BodyTooLargeException e) {
+      result.completeExceptionally(new FleetException(what + " failed: the answer body is larger than the limit of "
+          + MAX_BODY_BYTES + " bytes (16 MiB)" + e.getMessage(), e.code, "", false, e));
+      return;
     } catch (InterruptedIOException e) {
       if (Thread.currentThread().isInterrupted() || closed.get()) {
         result.completeExceptionally(closedException(e));
@@ -485,7 +521,10 @@ public final class FleetClient implements AutoCloseable {
       retryOrFail(what, request, handler, attempt, result, failure);
       return;
     } catch (RuntimeException e) {
-      result.completeExceptionally(e);
+      // OkHttp rejects some malformed answers with unchecked exceptions (Content-Length: -5 gives
+      // IllegalArgumentException); the server sent them, so they are the server's failure
+      result.completeExceptionally(
+          new FleetException(what + ": malformed answer: " + e, FleetException.NO_RESPONSE, "", false, e));
       return;
     }
     try {
@@ -498,7 +537,37 @@ public final class FleetClient implements AutoCloseable {
       result.completeExceptionally(
           new FleetException(what + ": malformed answer (HTTP " + code + "): " + e.getMessage(), code, "", false, e));
     } catch (RuntimeException e) {
-      result.completeExceptionally(e);
+      // an answer shaped unlike any fleet sends, found by a parser that throws unchecked
+      result.completeExceptionally(
+          new FleetException(what + ": malformed answer (HTTP " + code + "): " + e, code, "", false, e));
+    }
+  }
+
+  /**
+   * Reads the body, refusing one above {@link #MAX_BODY_BYTES}: by its {@code Content-Length}
+   * before reading, otherwise after reading one byte more than the limit.
+   */
+  private static byte[] readBody(Response resp) throws IOException {
+    ResponseBody body = resp.body();
+    long declared = body.contentLength();
+    if (declared > MAX_BODY_BYTES) {
+      throw new BodyTooLargeException(resp.code(), " (Content-Length: " + declared + ")");
+    }
+    BufferedSource source = body.source();
+    if (source.request(MAX_BODY_BYTES + 1L)) {
+      throw new BodyTooLargeException(resp.code(), "");
+    }
+    return source.readByteArray();
+  }
+
+  /** A body above {@link #MAX_BODY_BYTES}; its message is a detail appended to the limit. */
+  private static final class BodyTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    BodyTooLargeException(int code, String detail) {
+      super(detail);
+      this.code = code;
     }
   }
 
@@ -596,6 +665,7 @@ public final class FleetClient implements AutoCloseable {
     private Duration callTimeout = Duration.ofSeconds(30);
     private RetryPolicy retry = RetryPolicy.defaults();
     private int maxInFlight = 16;
+    private int maxPages = MAX_PAGES;
     private @Nullable Executor executor;
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable OkHttpClient okHttpClient;
@@ -666,6 +736,21 @@ public final class FleetClient implements AutoCloseable {
         throw new IllegalArgumentException("maxInFlight must be at least 1: " + limit);
       }
       this.maxInFlight = limit;
+      return this;
+    }
+
+    /**
+     * Sets the most pages a list follows (default 65,536, all that fleet's page tokens can
+     * number); for tests of the page limit.
+     *
+     * @param limit at least 1
+     * @return this builder
+     */
+    Builder maxPages(int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("maxPages must be at least 1: " + limit);
+      }
+      this.maxPages = limit;
       return this;
     }
 

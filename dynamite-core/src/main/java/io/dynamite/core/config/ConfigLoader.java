@@ -12,6 +12,9 @@ import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.api.state.UnitDefinition;
 import io.dynamite.core.policy.ThresholdPolicyProvider;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,6 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -76,6 +81,17 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  */
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+
+  /** The largest configuration accepted: 10 MiB (bytes of a file, characters of a text). */
+  static final int MAX_FILE_BYTES = 10 * 1024 * 1024;
+  /** The deepest nesting of mappings and lists accepted, aliases expanded. */
+  static final int MAX_NESTING_DEPTH = 100;
+  /** The most values (scalars, mappings, lists) the document may expand to through aliases. */
+  static final int MAX_VALUES = 100_000;
+  /** The most instances a template service may have ({@code max_instance}, {@code min_instance}). */
+  static final int MAX_INSTANCES = 10_000;
+  /** The most instance numbers a service may reserve: {@code max_instance * ports_per_instance}. */
+  static final int MAX_NUMBERS = 65_536;
 
   private static final String ROOT = "Dynamite";
   private static final String FILES = ROOT + ".ServiceFiles";
@@ -154,7 +170,7 @@ public final class ConfigLoader {
     Path abs = file.toAbsolutePath().normalize();
     String text;
     try {
-      text = Files.readString(abs, StandardCharsets.UTF_8);
+      text = readBounded(abs);
     } catch (NoSuchFileException e) {
       throw new ConfigException(abs.toString(), "configuration file does not exist");
     } catch (IOException e) {
@@ -162,6 +178,35 @@ public final class ConfigLoader {
     }
     Path dir = abs.getParent() == null ? abs : abs.getParent();
     return load(text, dir, abs.toString());
+  }
+
+  /**
+   * Reads a file as UTF-8, refusing one above {@link #MAX_FILE_BYTES} before reading it (and
+   * reading at most one byte more, should it grow meanwhile).
+   */
+  private static String readBounded(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_FILE_BYTES) {
+      throw tooLarge(file.toString(), size, "bytes");
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw tooLarge(file.toString(), bytes.length, "bytes");
+    }
+    // strict, as Files.readString: malformed UTF-8 is an error, never silently replaced
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes))
+        .toString();
+  }
+
+  private static ConfigException tooLarge(String source, long size, String unit) {
+    return new ConfigException(source, "the configuration is " + size + " " + unit + "; the limit is "
+        + MAX_FILE_BYTES + " " + unit + " (10 MiB)");
   }
 
   /**
@@ -185,7 +230,11 @@ public final class ConfigLoader {
     for (Map.Entry<String, String> p : placeholders.entrySet()) {
       text = text.replace(p.getKey(), p.getValue());
     }
+    if (text.length() > MAX_FILE_BYTES) {
+      throw tooLarge(source, text.length(), "characters");
+    }
     Object root = parseYaml(text, source);
+    YamlTree.checkExpansion(root, MAX_NESTING_DEPTH, MAX_VALUES);
     DynamiteConfig config = new Run(baseDir).validate(root);
     log.debug("loaded configuration source={} services={} policies={} folders={}", source,
         config.services().size(), config.policies().size(), config.serviceFolders());
@@ -199,8 +248,13 @@ public final class ConfigLoader {
         .setSchema(new CoreSchema())
         // PyYAML let a repeated key silently win; here it is an error.
         .setAllowDuplicateKeys(false)
+        // the default (3 MiB) would be below the size limit
+        .setCodePointLimit(MAX_FILE_BYTES)
         .build();
     try {
+      // snakeyaml-engine composes nested nodes recursively: a deep document would overflow the
+      // stack, so the nesting is measured on the (iterative) event stream first
+      checkNesting(new Parse(settings).parseString(text), source);
       return new Load(settings).loadFromString(text);
     } catch (MarkedYamlEngineException e) {
       String where = e.getProblemMark().or(e::getContextMark)
@@ -210,6 +264,25 @@ public final class ConfigLoader {
       throw new ConfigException(where, "invalid YAML: " + what);
     } catch (YamlEngineException e) {
       throw new ConfigException(source, "invalid YAML: " + e.getMessage());
+    }
+  }
+
+  private static void checkNesting(Iterable<Event> events, String source) {
+    int depth = 0;
+    for (Event e : events) {
+      Event.ID id = e.getEventId();
+      if (id == Event.ID.MappingStart || id == Event.ID.SequenceStart) {
+        depth++;
+        if (depth > MAX_NESTING_DEPTH) {
+          String where = e.getStartMark()
+              .map((Mark m) -> source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1))
+              .orElse(source);
+          throw new ConfigException(where, "mappings and lists are nested deeper than the nesting limit of "
+              + MAX_NESTING_DEPTH + " levels");
+        }
+      } else if (id == Event.ID.MappingEnd || id == Event.ID.SequenceEnd) {
+        depth--;
+      }
     }
   }
 
@@ -541,10 +614,20 @@ public final class ConfigLoader {
       String type = t.string(e, "type", path, false);
       boolean attached = ServiceConfig.ATTACHED_TYPE.equals(type);
       boolean template = unit != null && unit.contains("@");
-      Integer min = t.integer(e, "min_instance", path, 0, Integer.MAX_VALUE);
-      Integer max = t.integer(e, "max_instance", path, 1, Integer.MAX_VALUE);
+      // bounded so that the engine's numbering table stays small and its numbers fit an int
+      Integer min = t.integer(e, "min_instance", path, 0, MAX_INSTANCES);
+      Integer max = t.integer(e, "max_instance", path, 1, MAX_INSTANCES);
       Integer base = t.integer(e, "base_instance_prefix_number", path, 0, Integer.MAX_VALUE);
-      Integer ppi = t.integer(e, "ports_per_instance", path, 1, Integer.MAX_VALUE);
+      Integer ppi = t.integer(e, "ports_per_instance", path, 1, MAX_NUMBERS);
+      if (max != null && ppi != null && (long) max * ppi > MAX_NUMBERS) {
+        t.problem(path + ".ports_per_instance", "max_instance * ports_per_instance is " + (long) max * ppi
+            + "; a service may reserve at most " + MAX_NUMBERS + " instance numbers");
+      } else if (max != null && ppi != null && base != null
+          && base + (long) max * ppi - 1 > Integer.MAX_VALUE) {
+        t.problem(path + ".base_instance_prefix_number", "the last instance number "
+            + (base + (long) max * ppi - 1) + " (base_instance_prefix_number + max_instance *"
+            + " ports_per_instance - 1) exceeds " + Integer.MAX_VALUE);
+      }
       if (min != null && max != null && min > max) {
         t.problem(path + ".min_instance", "min_instance (" + min + ") is greater than max_instance ("
             + max + ")");

@@ -51,11 +51,32 @@ public record ServiceConfig(
   /** The {@code type} value that marks a service as attached to another. */
   public static final String ATTACHED_TYPE = "attached_service";
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components. The numbers are checked as far as the engine needs them;
+   * {@link ConfigLoader} applies the stricter, documented limits of the YAML keys.
+   *
+   * @throws IllegalArgumentException naming the component: a negative {@code minInstance}, {@code
+   *     maxInstance} or {@code baseNumber}, a {@code portsPerInstance} below 1, {@code minInstance}
+   *     above {@code maxInstance}, or instance numbers beyond {@link Integer#MAX_VALUE}
+   */
   public ServiceConfig {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(unitFileName, "unitFileName");
     Objects.requireNonNull(unit, "unit");
+    atLeast("minInstance", minInstance, 0);
+    atLeast("maxInstance", maxInstance, 0);
+    atLeast("baseNumber", baseNumber, 0);
+    atLeast("portsPerInstance", portsPerInstance, 1);
+    if (maxInstance != null && minInstance > maxInstance) {
+      throw new IllegalArgumentException("service " + id + ": minInstance (" + minInstance
+          + ") is greater than maxInstance (" + maxInstance + ")");
+    }
+    if (maxInstance != null && baseNumber != null && portsPerInstance != null
+        && baseNumber + (long) maxInstance * portsPerInstance - 1 > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("service " + id + ": the last instance number, baseNumber ("
+          + baseNumber + ") + maxInstance (" + maxInstance + ") * portsPerInstance (" + portsPerInstance
+          + ") - 1, exceeds " + Integer.MAX_VALUE);
+    }
     attached = List.copyOf(attached);
     dependencies = List.copyOf(dependencies);
     raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
@@ -86,6 +107,12 @@ public record ServiceConfig(
       @Nullable String scaleDownPolicy, UnitDefinition unit, Map<String, Object> raw) {
     this(id, unitFileName, type, minInstance, maxInstance, baseNumber, portsPerInstance, attached, dependencies,
         scaleUpPolicy, scaleDownPolicy, unit, raw, List.of());
+  }
+
+  private static void atLeast(String name, @Nullable Integer value, int min) {
+    if (value != null && value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ": " + value);
+    }
   }
 
   /**

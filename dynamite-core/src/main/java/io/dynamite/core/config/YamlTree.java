@@ -1,9 +1,12 @@
 package io.dynamite.core.config;
 
+import io.dynamite.api.ConfigException;
 import io.dynamite.api.ConfigProblem;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +161,86 @@ final class YamlTree {
       return "a mapping";
     }
     return "a value of YAML type " + v.getClass().getSimpleName();
+  }
+
+  /**
+   * Checks that a parsed document, with every alias expanded as {@link #freeze} expands it, has no
+   * cycle, is nested at most {@code maxDepth} levels and holds at most {@code maxValues} values.
+   * Aliases make the parsed graph a DAG, or a cyclic graph for an alias inside its own anchor
+   * ({@code &a [*a]}); expanding it naively would overflow the stack or the heap. Each distinct
+   * collection is measured once, so this runs in time linear in the parsed graph.
+   *
+   * @throws ConfigException at the path of the first value found to break a limit
+   */
+  static void checkExpansion(@Nullable Object root, int maxDepth, int maxValues) {
+    new Expansion(maxDepth, maxValues).measure(root, "", 1);
+  }
+
+  /** The expanded size and height of each distinct collection; see {@link #checkExpansion}. */
+  private static final class Expansion {
+    private final int maxDepth;
+    private final int maxValues;
+    private final Map<Object, long[]> measured = new IdentityHashMap<>();
+    /** The collections being measured (the current path through the graph), with their paths. */
+    private final Map<Object, String> open = new IdentityHashMap<>();
+
+    Expansion(int maxDepth, int maxValues) {
+      this.maxDepth = maxDepth;
+      this.maxValues = maxValues;
+    }
+
+    /** Returns {values, height} of {@code v} expanded, at nesting level {@code depth}. */
+    long[] measure(@Nullable Object v, String path, int depth) {
+      if (!(v instanceof Map<?, ?> || v instanceof Collection<?>)) {
+        return new long[] {1, 0};
+      }
+      String where = path.isEmpty() ? "(document)" : path;
+      long[] known = measured.get(v);
+      if (known == null) {
+        String cycleStart = open.putIfAbsent(v, where);
+        if (cycleStart != null) {
+          throw new ConfigException(cycleStart, "recursive alias: the value contains itself (at "
+              + where + "), so it would expand without end");
+        }
+        if (depth > maxDepth) {
+          throw new ConfigException(where, "mappings and lists are nested deeper than the nesting"
+              + " limit of " + maxDepth + " levels (aliases expanded)");
+        }
+        long values = 1;
+        long height = 0;
+        if (v instanceof Map<?, ?> m) {
+          for (Map.Entry<?, ?> e : m.entrySet()) {
+            long[] k = measure(e.getKey(), path, depth + 1);
+            long[] c = measure(e.getValue(), child(path, e.getKey()), depth + 1);
+            values += k[0] + c[0];
+            height = Math.max(height, Math.max(k[1], c[1]) + 1);
+          }
+        } else {
+          int i = 0;
+          for (Object o : (Collection<?>) v) {
+            long[] c = measure(o, path + "[" + i++ + "]", depth + 1);
+            values += c[0];
+            height = Math.max(height, c[1] + 1);
+          }
+        }
+        open.remove(v);
+        known = new long[] {values, height};
+        measured.put(v, known);
+      }
+      if (known[0] > maxValues) {
+        throw new ConfigException(where, "the value expands to more than " + maxValues + " values"
+            + " (" + known[0] + "; each alias repeats the value it names); the limit is " + maxValues);
+      }
+      if (depth + known[1] > maxDepth) {
+        throw new ConfigException(where, "mappings and lists are nested deeper than the nesting"
+            + " limit of " + maxDepth + " levels (aliases expanded)");
+      }
+      return known;
+    }
+
+    private static String child(String path, @Nullable Object key) {
+      return path.isEmpty() ? String.valueOf(key) : path(path, key);
+    }
   }
 
   /**

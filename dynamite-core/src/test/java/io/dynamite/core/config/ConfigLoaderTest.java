@@ -372,13 +372,13 @@ class ConfigLoaderTest {
   @Test
   void rejectsAStringWhereAnIntegerIsExpected() {
     assertOnly(problems(base("max_instance: 3", "max_instance: three")), "Dynamite.Service.a.max_instance",
-        "expected an integer >= 1, found the string 'three'");
+        "expected an integer from 1 to 10000, found the string 'three'");
   }
 
   @Test
   void rejectsBooleansAndFractionsAsIntegers() {
     assertOnly(problems(base("ports_per_instance: 1", "ports_per_instance: true")),
-        "Dynamite.Service.a.ports_per_instance", "expected an integer >= 1, found the boolean true");
+        "Dynamite.Service.a.ports_per_instance", "expected an integer from 1 to 65536, found the boolean true");
     assertOnly(problems(base("ports_per_instance: 1", "ports_per_instance: 1.5")),
         "Dynamite.Service.a.ports_per_instance", "found the number 1.5");
   }
@@ -386,7 +386,7 @@ class ConfigLoaderTest {
   @Test
   void rejectsNegativeMinInstance() {
     assertOnly(problems(base("min_instance: 1", "min_instance: -1")), "Dynamite.Service.a.min_instance",
-        "expected an integer >= 0, found -1");
+        "expected an integer from 0 to 10000, found -1");
   }
 
   @Test
@@ -394,8 +394,8 @@ class ConfigLoaderTest {
     assertThat(problems(base("max_instance: 3", "max_instance: 0", "ports_per_instance: 1", "ports_per_instance: 0")))
         .extracting(ConfigProblem::path, ConfigProblem::message)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("Dynamite.Service.a.max_instance", "expected an integer >= 1, found 0"),
-            org.assertj.core.groups.Tuple.tuple("Dynamite.Service.a.ports_per_instance", "expected an integer >= 1, found 0"));
+            org.assertj.core.groups.Tuple.tuple("Dynamite.Service.a.max_instance", "expected an integer from 1 to 10000, found 0"),
+            org.assertj.core.groups.Tuple.tuple("Dynamite.Service.a.ports_per_instance", "expected an integer from 1 to 65536, found 0"));
   }
 
   @Test

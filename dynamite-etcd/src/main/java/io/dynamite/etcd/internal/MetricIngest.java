@@ -25,6 +25,12 @@ import org.slf4j.Logger;
  * concurrent map so that {@link #resolve} never waits for a drain.
  */
 public final class MetricIngest {
+  /**
+   * The largest metric value read, in UTF-8 bytes: 64 KiB. Metric values are numbers or small
+   * JSON objects; a larger value in a queried stream is rejected, in other streams ignored.
+   */
+  public static final int MAX_VALUE_BYTES = 64 * 1024;
+
   private static final int LOGGED_KEYS = 10_000;
 
   private final MetricLayout layout;
@@ -154,7 +160,13 @@ public final class MetricIngest {
         }
         return;
       }
-      MetricLayout.Parsed p = layout.parse(key, change.value(), queries);
+      long size = utf8Length(change.value());
+      MetricLayout.Parsed p = size > MAX_VALUE_BYTES
+          ? (layout.isQueried(key, queries)
+              ? new MetricLayout.Parsed(List.of(), List.of(new RejectedSample(key,
+                  "value is " + size + " bytes; the limit is " + MAX_VALUE_BYTES + " bytes")))
+              : MetricLayout.Parsed.NONE)
+          : layout.parse(key, change.value(), queries);
       if (!p.matched()) {
         return;
       }
@@ -185,6 +197,55 @@ public final class MetricIngest {
    */
   public void signalTo(Runnable signal) {
     this.signal = signal;
+  }
+
+  /**
+   * Records a value too large to be read at all (its listing exceeded the transport's message
+   * limit even alone): rejected if its stream is queried, else ignored.
+   *
+   * @param key the key
+   * @param revision its mod revision
+   * @param checkpoint as for {@link #apply}
+   */
+  public void applyUnreadable(String key, long revision, long checkpoint) {
+    synchronized (this) {
+      observedRevision = Math.max(observedRevision, revision);
+      if (revision <= checkpoint || !layout.isQueried(key, queries)) {
+        return;
+      }
+      RejectedSample r = new RejectedSample(key, "value is larger than the etcd client's message limit;"
+          + " the limit is " + MAX_VALUE_BYTES + " bytes");
+      rejectedTotal++;
+      if (loggedKeys.put(key, Boolean.TRUE) == null) {
+        log.warn("rejected metric value key={} reason={}", key, r.reason());
+      }
+      pending.add(new Entry(key, revision, List.of(), List.of(r)));
+    }
+  }
+
+  /**
+   * Forgets the revisions seen, after etcd was found to hold other data (restored or wiped):
+   * revisions there start again and the old ones say nothing about the new keys.
+   */
+  public synchronized void resetRevision() {
+    observedRevision = 0;
+    staleDeletes.clear();
+  }
+
+  /** UTF-8 length of a string, counted only as far as needed to exceed the value limit. */
+  private static long utf8Length(String s) {
+    if (s.length() * 3L <= MAX_VALUE_BYTES) {
+      return s.length(); // any UTF-8 length is at most 3 bytes per char: surely within the limit
+    }
+    if (s.length() > MAX_VALUE_BYTES) {
+      return java.nio.charset.StandardCharsets.UTF_8.encode(s).remaining();
+    }
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return n;
   }
 
   private void applyRegistration(KeyChange change) {

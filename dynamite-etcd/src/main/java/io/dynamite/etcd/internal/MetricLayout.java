@@ -191,6 +191,13 @@ public final class MetricLayout {
           rejected.add(new RejectedSample(key, "timestamp is not an ISO-8601 instant: " + ts));
           continue;
         }
+        if (!MetricSample.inRange(at)) {
+          // policies compute in epoch nanoseconds; such a timestamp would wrap around
+          rejected.add(new RejectedSample(key, "timestamp " + ts + " is outside " + MetricSample.EARLIEST
+              + ".." + MetricSample.LATEST + " (nanoseconds since the epoch must fit a long)"));
+          at = null;
+          continue;
+        }
       }
       String reason;
       double v;

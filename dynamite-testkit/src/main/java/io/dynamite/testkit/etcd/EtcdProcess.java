@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * may be listening there.
  *
  * <p>An instance can be stopped ({@link #stop}, SIGTERM), killed ({@link #kill}, SIGKILL) and
- * started again on the same ports and data ({@link #restart}); {@link #close} stops it and deletes
+ * started again on the same ports and data ({@link #restart}), or with its data wiped first ({@link
+ * #wipeData}); {@link #close} stops it and deletes
  * the data directory. Not thread-safe: drive it from one test thread.
  *
  * @since 0.1
@@ -151,6 +152,30 @@ public final class EtcdProcess implements AutoCloseable {
       throw new IllegalStateException("etcd is still running");
     }
     launch();
+  }
+
+  /**
+   * Deletes etcd's data while it is stopped, so that the next {@link #restart} starts an empty,
+   * new cluster on the same ports: revisions start again at 1 and every key is gone, as when an
+   * operator replaces a broken member's data directory.
+   *
+   * @throws IllegalStateException if etcd is running
+   */
+  public void wipeData() {
+    if (isRunning()) {
+      throw new IllegalStateException("etcd is still running: stop or kill it first");
+    }
+    Path data = dir.resolve("data");
+    if (!Files.exists(data)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(data)) {
+      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + data, e);
+    }
   }
 
   /** Stops etcd and deletes its data directory. Idempotent. */
