@@ -85,10 +85,22 @@ final class Pipeline {
       simulated |= r.began() == ActionRunner.Began.SIMULATED;
     }
     for (Recommendation rec : recs) {
+      if (rec.count() == d.current()) {
+        // a policy content with the current count: a hold, whatever the others wanted
+        if (!rec.samples().isEmpty() && recorder.hasListeners()) {
+          policies.record(rec.binding(), now, rec.before(), rec.samples(), null, DecisionRecord.Outcome.HOLD,
+              rec.decision().reason(), null, List.of());
+        }
+        rec.binding().previous = new PolicyOutcome(now, winner == rec || winner.count() == rec.count()
+            ? PolicyOutcome.Kind.APPLIED : PolicyOutcome.Kind.OVERRULED, rec.count(), d.desired(), List.of(), "");
+        continue;
+      }
       Direction dir = rec.count() > d.current() ? Direction.UP : Direction.DOWN;
       int wantedSteps = Math.abs(rec.count() - d.current());
       List<String> texts = new ArrayList<>();
-      boolean sameWay = winner != null && (winner.count() > d.current()) == (dir == Direction.UP);
+      // the winner went the same way (up, or down) as this recommendation; staying put is neither
+      boolean sameWay = winner != null
+          && Integer.compare(winner.count(), d.current()) == Integer.compare(rec.count(), d.current());
       if (!sameWay) {
         texts.add("not scaled because " + winner.binding().id + " recommends " + winner.count());
       } else {

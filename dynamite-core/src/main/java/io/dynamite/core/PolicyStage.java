@@ -67,7 +67,8 @@ final class PolicyStage {
       int count = scale.direction() == Direction.UP ? current + scale.steps() : current - scale.steps();
       return new Recommendation(b, decision, count, scale.triggers(), view, samples);
     }
-    if (decision instanceof ScalingDecision.ScaleTo to && to.desired() != current) {
+    if (decision instanceof ScalingDecision.ScaleTo to) {
+      // "stay at the current count" is a recommendation too: it vetoes other policies' scale-downs
       return new Recommendation(b, decision, to.desired(), List.of(), view, samples);
     }
     if (!samples.isEmpty() && recorder.hasListeners()) {

@@ -73,6 +73,11 @@ class PipelineTest {
     List<PolicyInput> inputs(String name) {
       return inputs.getOrDefault(name, List.of());
     }
+
+    /** The inputs of evaluations caused by samples (not by a completed action or a timer). */
+    List<PolicyInput> sampled(String name) {
+      return inputs(name).stream().filter(in -> !in.samples().isEmpty()).toList();
+    }
   }
 
   private static PolicyConfig scripted(String name) {
@@ -144,7 +149,9 @@ class PipelineTest {
       h.metrics.push(CPU, "u1", h.clock.instant().plusSeconds(1), 50);
       h.scheduler.runPending();
       assertThat(h.target.stopped()).isEmpty();
-      assertThat(s.inputs("a")).last().extracting(in -> in.previous().kind()).isEqualTo(PolicyOutcome.Kind.APPLIED);
+      // what each saw of the first round: a wanted 3 and got 5 (b won), b got what it wanted
+      assertThat(s.sampled("a")).last().extracting(in -> in.previous().kind()).isEqualTo(PolicyOutcome.Kind.OVERRULED);
+      assertThat(s.sampled("b")).last().extracting(in -> in.previous().kind()).isEqualTo(PolicyOutcome.Kind.APPLIED);
       DecisionRecord overruled = h.events.decisions().stream()
           .filter(d -> d.policyId().equals("web/a") && d.direction() == Direction.DOWN).findFirst().orElseThrow();
       assertThat(overruled.outcome()).isEqualTo(DecisionRecord.Outcome.REFUSED);
@@ -161,7 +168,15 @@ class PipelineTest {
       h.metrics.push(CPU, "u1", h.clock.instant().plusSeconds(3), 50);
       h.scheduler.runPending();
       assertThat(h.engine.snapshot().services().get(0).view().running()).isEqualTo(2);
-      assertThat(s.inputs("a")).last().extracting(in -> in.previous().kind()).isEqualTo(PolicyOutcome.Kind.OVERRULED);
+      assertThat(s.sampled("a")).last().extracting(in -> in.previous().kind()).isEqualTo(PolicyOutcome.Kind.APPLIED);
+      h.metrics.push(CPU, "u1", h.clock.instant().plusSeconds(4), 50);
+      h.scheduler.runPending();
+      // a asked for 1 and got 2: b's higher recommendation won
+      assertThat(s.sampled("a")).last().satisfies(in -> {
+        assertThat(in.previous().kind()).isEqualTo(PolicyOutcome.Kind.OVERRULED);
+        assertThat(in.previous().recommended()).isEqualTo(1);
+        assertThat(in.previous().desired()).isEqualTo(2);
+      });
     }
   }
 
@@ -175,7 +190,8 @@ class PipelineTest {
       h.metrics.push(CPU, "u1", t0, 10);
       h.metrics.push(CPU, "u1", t0.plusSeconds(1), 20);
       h.scheduler.runPending();
-      PolicyInput first = s.inputs("tt").get(0);
+      List<PolicyInput> withSamples = s.inputs("tt").stream().filter(in -> !in.samples().isEmpty()).toList();
+      PolicyInput first = withSamples.get(0);
       assertThat(first.previousOutcome()).isEmpty();
       assertThat(first.instances()).singleElement().satisfies(i -> {
         assertThat(i.id().unitName()).isEqualTo("web@8080.service");
@@ -189,12 +205,13 @@ class PipelineTest {
 
       h.metrics.push(CPU, "u1", t0.plusSeconds(2), 30);
       h.scheduler.runPending();
-      PolicyOutcome previous = s.inputs("tt").get(1).previous();
+      withSamples = s.inputs("tt").stream().filter(in -> !in.samples().isEmpty()).toList();
+      PolicyOutcome previous = withSamples.get(1).previous();
       assertThat(previous.kind()).isEqualTo(PolicyOutcome.Kind.CLAMPED);
       assertThat(previous.recommended()).isEqualTo(7);
       assertThat(previous.desired()).isEqualTo(3);
       assertThat(previous.clamps()).containsExactly("max_instance 3");
-      assertThat(s.inputs("tt").get(1).instances()).hasSize(3);
+      assertThat(withSamples.get(1).instances()).hasSize(3);
     }
   }
 
