@@ -131,7 +131,7 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     }
     TimedRecommendation newest = recs.get(0);
     for (TimedRecommendation r : recs) {
-      if (r.at().isAfter(newest.at())) {
+      if (!r.at().isBefore(newest.at())) {
         newest = r;
       }
     }
