@@ -104,6 +104,36 @@ class TargetTrackingSettingsTest {
   }
 
   @Test
+  void theDefaultsWrittenOutAsInDocsPoliciesMdAreTheImplicitOnes() {
+    TargetTrackingSettings implicit = settings(load("""
+        metric: cpu_user
+        target: 60
+        """));
+    TargetTrackingSettings written = settings(load("""
+        metric: cpu_user
+        target: 60
+        target_type: utilization
+        capacity: 100
+        tolerance: 0.1
+        max_sample_age: 60
+        initialization_period: 0
+        behavior:
+          scale_up:
+            stabilization_window: 0
+            select_policy: max
+            policies:
+              - {type: pods, value: 4, period: 15}
+              - {type: percent, value: 100, period: 15}
+          scale_down:
+            stabilization_window: 300
+            select_policy: max
+            policies:
+              - {type: percent, value: 100, period: 15}
+        """));
+    assertThat(written).isEqualTo(implicit);
+  }
+
+  @Test
   void aggregatedMetricsDefaultToAValueTarget() {
     TargetTrackingSettings s = settings(load("""
         metric: queue_length
