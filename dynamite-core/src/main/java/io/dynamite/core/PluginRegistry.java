@@ -6,6 +6,7 @@ import io.dynamite.api.spi.MetricSourceProvider;
 import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.api.spi.ScalingTargetProvider;
 import io.dynamite.core.policy.ThresholdPolicyProvider;
+import io.dynamite.core.policy.tracking.TargetTrackingPolicyProvider;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -145,6 +146,7 @@ public final class PluginRegistry {
 
     private Builder() {
       policy(new ThresholdPolicyProvider());
+      policy(new TargetTrackingPolicyProvider());
     }
 
     /**

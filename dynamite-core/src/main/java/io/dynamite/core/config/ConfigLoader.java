@@ -11,6 +11,7 @@ import io.dynamite.api.spi.PluginContext;
 import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.api.state.UnitDefinition;
 import io.dynamite.core.policy.ThresholdPolicyProvider;
+import io.dynamite.core.policy.tracking.TargetTrackingPolicyProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -139,7 +140,7 @@ public final class ConfigLoader {
 
   /**
    * Starts a builder with no extra folders, no placeholders, the system UTC clock and the built-in
-   * {@code threshold} policy type.
+   * {@code threshold} and {@code target-tracking} policy types.
    *
    * @return a new builder
    */
@@ -150,7 +151,7 @@ public final class ConfigLoader {
   /**
    * Returns the policy types this loader accepts in {@code type:}.
    *
-   * @return the type names, sorted; always contains {@code threshold}
+   * @return the type names, sorted; always contains {@code target-tracking} and {@code threshold}
    */
   public Set<String> policyTypes() {
     return Collections.unmodifiableSet(providers.keySet());
@@ -935,6 +936,8 @@ public final class ConfigLoader {
     private Builder() {
       ThresholdPolicyProvider threshold = new ThresholdPolicyProvider();
       providers.put(threshold.type(), threshold);
+      TargetTrackingPolicyProvider tracking = new TargetTrackingPolicyProvider();
+      providers.put(tracking.type(), tracking);
     }
 
     /**
@@ -966,9 +969,9 @@ public final class ConfigLoader {
 
     /**
      * Registers a policy type for {@code type:} in policy entries. The built-in {@code threshold}
-     * type is always registered. Registering another instance of an already registered provider
-     * class is a no-op, so providers found with {@link java.util.ServiceLoader} (which finds the
-     * built-in one too) can be passed in as they are.
+     * and {@code target-tracking} types are always registered. Registering another instance of an
+     * already registered provider class is a no-op, so providers found with {@link
+     * java.util.ServiceLoader} (which finds the built-in ones too) can be passed in as they are.
      *
      * @param provider the provider
      * @return this builder
