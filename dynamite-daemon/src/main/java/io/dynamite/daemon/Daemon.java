@@ -6,6 +6,9 @@ import io.dynamite.api.MetricSourceException;
 import io.dynamite.api.event.EngineEvent;
 import io.dynamite.api.spi.MetricSource;
 import io.dynamite.core.ScalingEngine;
+import io.dynamite.api.spi.PluginContext;
+import io.dynamite.api.spi.ScalingTarget;
+import io.dynamite.core.PluginRegistry;
 import io.dynamite.core.config.ConfigLoader;
 import io.dynamite.core.config.DynamiteConfig;
 import io.dynamite.etcd.EtcdConnection;
@@ -24,6 +27,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,7 +77,10 @@ final class Daemon {
     if (settings.pluginsDir != null) {
       log.info("plugins dir={} jars={}", settings.pluginsDir, Plugins.jarNames(settings.pluginsDir));
     }
-    DynamiteConfig config = loadConfig(plugins);
+    PluginRegistry registry = Plugins.registry(plugins);
+    log.info("plugin types: policies={} metric sources={} targets={}", registry.policies().keySet(),
+        registry.metricSources().keySet(), registry.targets().keySet());
+    DynamiteConfig config = loadConfig(registry);
     DaemonSettings.Sourced<List<String>> etcd = settings.etcd(config);
     DaemonSettings.Sourced<String> fleet = settings.fleet(config);
     log.info("config file={} ({}) services={} folders={}", settings.configFile, settings.configSource,
@@ -104,10 +111,20 @@ final class Daemon {
     boolean v2 = probeV2(etcdSettings);
     List<String> apis = metricApis(v2);
 
-    FleetClient fleetClient = FleetClient.builder(fleet.value()).build();
-    resources.push(fleetClient);
-    if (!await(waiter.until("fleet at " + fleet.value(), () -> fleetClient.listMachines().toCompletableFuture()), terminated)) {
-      return 0;
+    ScalingTarget target;
+    Optional<DynamiteConfig.PluginSection> targetSection = config.target();
+    if (targetSection.isPresent()) {
+      target = create("target", targetSection.get(), registry.target(targetSection.get().type()).map(p -> (PluginFactory<ScalingTarget>) p::create));
+      resources.push(target);
+      log.info("target type={} (from the Target section; fleet is not used)", targetSection.get().type());
+    } else {
+      FleetClient fleetClient = FleetClient.builder(fleet.value()).build();
+      resources.push(fleetClient);
+      if (!await(waiter.until("fleet at " + fleet.value(), () -> fleetClient.listMachines().toCompletableFuture()), terminated)) {
+        return 0;
+      }
+      target = FleetTarget.builder(fleetClient).build();
+      resources.push(target);
     }
 
     EtcdLeadership leadership = EtcdLeadership.builder().connection(connection).build();
@@ -120,6 +137,13 @@ final class Daemon {
     EtcdStateStore store = storeBuilder.build();
     resources.push(store);
     List<MetricSource> sources = new ArrayList<>();
+    Optional<DynamiteConfig.PluginSection> sourceSection = config.metricSource();
+    if (sourceSection.isPresent()) {
+      sources.add(create("metric source", sourceSection.get(),
+          registry.metricSource(sourceSection.get().type()).map(p -> (PluginFactory<MetricSource>) p::create)));
+      log.info("metric source type={} (from the MetricSource section)", sourceSection.get().type());
+      apis = List.of();
+    }
     if (apis.contains("v3")) {
       sources.add(EtcdMetricSource.builder().connection(connection)
           .metricsBasePath(config.metricsBasePath()).applicationBasePath(config.applicationBasePath())
@@ -131,8 +155,6 @@ final class Daemon {
           .mode(settings.metricsMode).build());
     }
     sources.forEach(resources::push);
-    FleetTarget target = FleetTarget.builder(fleetClient).build();
-    resources.push(target);
     log.info("metrics api={} mode={} base={} registrations={}", apis,
         settings.metricsMode.name().toLowerCase(java.util.Locale.ROOT), config.metricsBasePath(), config.applicationBasePath());
 
@@ -141,7 +163,7 @@ final class Daemon {
         .target(target)
         .stateStore(store)
         .leadership(leadership)
-        .discoverPlugins(plugins)
+        .plugins(registry)
         .dryRun(settings.dryRun)
         .shutdownTimeout(Duration.ofSeconds(settings.shutdownTimeoutSeconds))
         .listener(this::onEvent);
@@ -180,12 +202,36 @@ final class Daemon {
     }
   }
 
-  private DynamiteConfig loadConfig(ClassLoader plugins) {
+  /** Creates a metric source or target from its configuration section through its provider. */
+  private <T> T create(String kind, DynamiteConfig.PluginSection section, Optional<PluginFactory<T>> factory) {
+    // the loader already checked the type against the same registry
+    PluginFactory<T> f = factory.orElseThrow(() -> new FatalException(kind + " type '" + section.type() + "' is not available", List.of()));
+    try {
+      return f.create(section.settings(), PluginContext.of(java.time.Clock.systemUTC(), kind.replace(' ', '-'), section.type()));
+    } catch (ConfigException e) {
+      List<String> lines = new ArrayList<>();
+      for (ConfigProblem p : e.problems()) {
+        ConfigProblem located = p.under(kind.equals("target") ? "Dynamite.Target" : "Dynamite.MetricSource");
+        lines.add("  " + located.path() + ": " + located.message());
+      }
+      throw new FatalException("configuration " + settings.configFile + " has " + lines.size() + " problem(s):", lines);
+    } catch (RuntimeException e) {
+      throw new FatalException(kind + " '" + section.type() + "' could not be created: " + Waiter.reason(e), List.of());
+    }
+  }
+
+  /** A provider's create method. */
+  @FunctionalInterface
+  private interface PluginFactory<T> {
+    T create(Map<String, Object> settings, PluginContext context);
+  }
+
+  private DynamiteConfig loadConfig(PluginRegistry registry) {
     try {
       return ConfigLoader.builder()
           .serviceFolders(settings.serviceFolders)
           .placeholders(settings.placeholders())
-          .discoverPlugins(plugins)
+          .plugins(registry)
           .build()
           .load(settings.configFile);
     } catch (ConfigException e) {

@@ -35,6 +35,22 @@ final class Plugins {
     return new URLClassLoader("dynamite-plugins", jars.toArray(new URL[0]), parent);
   }
 
+  /**
+   * Finds every policy, metric-source and target provider on the class loader (the daemon's own
+   * etcd and fleet providers included); two providers of one type are a fatal configuration error.
+   */
+  static io.dynamite.core.PluginRegistry registry(ClassLoader loader) {
+    try {
+      return io.dynamite.core.PluginRegistry.builder().discover(loader).build();
+    } catch (io.dynamite.api.ConfigException e) {
+      List<String> lines = new ArrayList<>();
+      for (io.dynamite.api.ConfigProblem p : e.problems()) {
+        lines.add("  " + p.path() + ": " + p.message());
+      }
+      throw new FatalException("plugins: " + lines.size() + " problem(s):", lines);
+    }
+  }
+
   static List<String> jarNames(@Nullable Path dir) {
     if (dir == null) {
       return List.of();

@@ -25,7 +25,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = {"-s", "--service_folder", "--service-folder"}, paramLabel = "DIR", description = "A folder of unit files. Repeatable.")
   List<Path> serviceFolders = new ArrayList<>();
 
-  @Option(names = "--plugins", paramLabel = "DIR", description = "Load policy plugins from every jar in DIR.")
+  @Option(names = "--plugins", paramLabel = "DIR", description = "Load plugins (policies, metric sources, targets) from every jar in DIR.")
   @Nullable Path pluginsDir;
 
   ValidateCommand(DynamiteDaemon.Context context) {
@@ -42,7 +42,8 @@ final class ValidateCommand implements Callable<Integer> {
     if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
       throw new UsageException("--plugins: " + pluginsDir.toAbsolutePath() + " is not a directory");
     }
-    ConfigLoader loader = ConfigLoader.builder().serviceFolders(serviceFolders).discoverPlugins(Plugins.loader(pluginsDir)).build();
+    ConfigLoader loader = ConfigLoader.builder().serviceFolders(serviceFolders)
+        .plugins(Plugins.registry(Plugins.loader(pluginsDir))).build();
     DynamiteConfig config;
     try {
       config = loader.load(java.util.Objects.requireNonNull(configFile));

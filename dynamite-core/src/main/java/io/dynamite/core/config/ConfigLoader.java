@@ -106,7 +106,7 @@ public final class ConfigLoader {
   private static final String EXTRA_FOLDER = "service_folder";
 
   private static final Set<String> ROOT_KEYS =
-      orderedSet("ServiceFiles", "FleetAPIEndpoint", "ETCD", "Service", "ScalingPolicy");
+      orderedSet("ServiceFiles", "FleetAPIEndpoint", "ETCD", "Service", "ScalingPolicy", "MetricSource", "Target");
   /** The original's samples carry the ip/port keys commented out; it ignored them, so do we. */
   private static final Set<String> ETCD_KEYS = orderedSet(
       "application_base_path", "metrics_base_path", "ip_api_endpoint", "port_api_endpoint");
@@ -128,12 +128,17 @@ public final class ConfigLoader {
 
   private final List<Path> extraFolders;
   private final Map<String, ScalingPolicyProvider> providers;
+  /** Metric-source and target types a configuration may select; the daemon's built-ins by default. */
+  private final Map<String, Set<String>> sourceTypes;
+  private final Map<String, Set<String>> targetTypes;
   private final Map<String, String> placeholders;
   private final Clock clock;
 
   private ConfigLoader(Builder b) {
     this.extraFolders = List.copyOf(b.extraFolders);
     this.providers = new TreeMap<>(b.providers);
+    this.sourceTypes = new TreeMap<>(b.sourceTypes);
+    this.targetTypes = new TreeMap<>(b.targetTypes);
     this.placeholders = new LinkedHashMap<>(b.placeholders);
     this.clock = b.clock;
   }
@@ -372,11 +377,42 @@ public final class ConfigLoader {
       crossCheck(services, policies);
       Map<String, UnitDefinition> units = units(services, index, indexComplete, folders);
       validatePolicies(policies, services);
+      pluginSection(dyn, "MetricSource", sourceTypes, "metric source");
+      pluginSection(dyn, "Target", targetTypes, "target");
 
       if (!t.problems.isEmpty()) {
         throw new ConfigException(t.problems);
       }
       return build(top, folders, fleet, etcd, services, policies, units);
+    }
+
+    // ---- MetricSource, Target ----------------------------------------------------------------
+
+    /** Checks an optional {@code MetricSource:}/{@code Target:} section: a known type and the keys its provider declares. */
+    private void pluginSection(Map<?, ?> dyn, String key, Map<String, Set<String>> known, String kind) {
+      Object raw = dyn.get(key);
+      if (raw == null) {
+        return;
+      }
+      String path = ROOT + "." + key;
+      Map<?, ?> m = t.mapping(raw, path, "a mapping with a type and the " + kind + "'s settings");
+      if (m == null) {
+        return;
+      }
+      String type = t.string(m, "type", path, true);
+      if (type == null) {
+        return;
+      }
+      Set<String> keys = known.get(type);
+      if (keys == null) {
+        t.problem(path + ".type", "unknown " + kind + " type '" + type + "'; known types: "
+            + String.join(", ", known.keySet()) + " (plugins are loaded from --plugins)");
+      } else if (!keys.isEmpty()) {
+        Set<String> allowed = new LinkedHashSet<>();
+        allowed.add("type");
+        allowed.addAll(keys);
+        t.knownKeys(m, path, allowed);
+      }
     }
 
     // ---- ServiceFiles ------------------------------------------------------------------------
@@ -930,6 +966,8 @@ public final class ConfigLoader {
   public static final class Builder {
     private final List<Path> extraFolders = new ArrayList<>();
     private final Map<String, ScalingPolicyProvider> providers = new HashMap<>();
+    private final Map<String, Set<String>> sourceTypes = new TreeMap<>(Map.of(DynamiteConfig.DEFAULT_METRIC_SOURCE, Set.of()));
+    private final Map<String, Set<String>> targetTypes = new TreeMap<>(Map.of(DynamiteConfig.DEFAULT_TARGET, Set.of()));
     private final Map<String, String> placeholders = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
 
@@ -1020,6 +1058,8 @@ public final class ConfigLoader {
      */
     public Builder plugins(io.dynamite.core.PluginRegistry registry) {
       registry.policies().values().forEach(this::policyProvider);
+      registry.metricSources().values().forEach(p -> sourceTypes.put(p.type(), Set.copyOf(p.settingsKeys())));
+      registry.targets().values().forEach(p -> targetTypes.put(p.type(), Set.copyOf(p.settingsKeys())));
       return this;
     }
 

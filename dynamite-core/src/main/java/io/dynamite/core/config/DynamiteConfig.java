@@ -44,6 +44,60 @@ public record DynamiteConfig(
     policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
   }
 
+  /** The metric-source type used when the configuration has no {@code MetricSource:} section. */
+  public static final String DEFAULT_METRIC_SOURCE = "etcd";
+
+  /** The target type used when the configuration has no {@code Target:} section. */
+  public static final String DEFAULT_TARGET = "fleet";
+
+  /**
+   * Returns the {@code Dynamite.MetricSource} section: which metric-source type to use and its
+   * settings. Absent means the original's metrics in etcd.
+   *
+   * @return the section, validated by the loader, if present
+   */
+  public Optional<PluginSection> metricSource() {
+    return section("MetricSource");
+  }
+
+  /**
+   * Returns the {@code Dynamite.Target} section: which target type runs the instances and its
+   * settings. Absent means fleet.
+   *
+   * @return the section, validated by the loader, if present
+   */
+  public Optional<PluginSection> target() {
+    return section("Target");
+  }
+
+  private Optional<PluginSection> section(String key) {
+    if (!(document.get("Dynamite") instanceof Map<?, ?> root) || !(root.get(key) instanceof Map<?, ?> m)
+        || !(m.get("type") instanceof String type)) {
+      return Optional.empty();
+    }
+    Map<String, Object> settings = new java.util.LinkedHashMap<>();
+    m.forEach((k, v) -> {
+      if (!"type".equals(k)) {
+        settings.put(String.valueOf(k), v);
+      }
+    });
+    return Optional.of(new PluginSection(type, settings));
+  }
+
+  /**
+   * A {@code MetricSource:} or {@code Target:} section.
+   *
+   * @param type the provider type
+   * @param settings every other key of the section, in file order
+   */
+  public record PluginSection(String type, Map<String, Object> settings) {
+    /** Validates and copies the components. */
+    public PluginSection {
+      java.util.Objects.requireNonNull(type, "type");
+      settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+    }
+  }
+
   /**
    * Returns the fleet endpoint.
    *
