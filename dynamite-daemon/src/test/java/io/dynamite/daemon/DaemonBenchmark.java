@@ -86,7 +86,7 @@ class DaemonBenchmark {
       // 2. reaction time: metric write (v2, the original writers' API) -> fleet PUT of the new unit
       List<Long> latencies = new ArrayList<>();
       Instant ts = Instant.parse("2030-01-01T00:00:00Z");
-      for (int i = 0; i < 40; i++) {
+      for (int i = 0; i < 120; i++) {
         write(etcd, ts, 500);
         ts = ts.plusSeconds(1);
         int puts = (int) fleet.requests().stream().filter(r -> r.method().equals("PUT") && r.body().contains("options")).count();
@@ -96,8 +96,9 @@ class DaemonBenchmark {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
             .until(() -> fleet.requests().stream().filter(r -> r.method().equals("PUT") && r.body().contains("options")).count() > puts);
         latencies.add((System.nanoTime() - w) / 1_000_000);
-        // de-correlate the next write from the engine's 1 s tick
-        await().pollDelay(Duration.ofMillis(150 + (i * 373L) % 1000)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        // let the start complete and the state settle before the next write; varied so that no
+        // periodic work (reconciliation every 30 s) lines up with the writes
+        await().pollDelay(Duration.ofMillis(100 + (i * 373L) % 300)).atMost(Duration.ofSeconds(3)).until(() -> true);
       }
       Collections.sort(latencies);
       System.out.printf("%nDAEMON BENCHMARK%nprocess start -> first fleet PUT: %d ms; %s%nRSS idle (1 instance, 10 s after start): %d MiB%n",
