@@ -91,13 +91,17 @@ final class MetricIntake {
    * Polls sources and routes what they deliver.
    *
    * @param signalling true for the sources that signal, false for the others
+   * @return false if a source failed; a signalling source must then be polled again later, since
+   *     it signals only what its watch delivers
    */
-  void poll(boolean signalling) {
+  boolean poll(boolean signalling) {
+    boolean ok = true;
     for (int i = 0; i < sources.size(); i++) {
       if (signals[i] == signalling) {
-        poll(sources.get(i));
+        ok &= poll(sources.get(i));
       }
     }
+    return ok;
   }
 
   void pollAll() {
@@ -106,7 +110,7 @@ final class MetricIntake {
     }
   }
 
-  private void poll(MetricSource source) {
+  private boolean poll(MetricSource source) {
     MetricPoll poll;
     try {
       poll = source.poll(queries);
@@ -123,12 +127,13 @@ final class MetricIntake {
       }
       recorder.count("plugin.failures");
       recorder.emit(new io.dynamite.api.event.EngineEvent.PluginFailed(recorder.now(), "metric-source", null, ScalingEngine.describe(e)));
-      return;
+      return false;
     }
     for (RejectedSample r : poll.rejected()) {
       recorder.rejected(r.key(), r.reason());
     }
     route(poll.samples());
+    return true;
   }
 
   private void route(List<MetricSample> samples) {
@@ -156,9 +161,7 @@ final class MetricIntake {
           b.add(run);
         }
         for (SeriesTable t : r.tableArray) {
-          for (int k = 0; k < run.size(); k++) {
-            t.add(run.get(k));
-          }
+          t.offer(run);
         }
         for (ServiceState s : r.serviceArray) {
           s.dirty = true;

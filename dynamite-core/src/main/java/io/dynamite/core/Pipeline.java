@@ -41,6 +41,10 @@ final class Pipeline {
     s.dirty = false;
     retryFailedUps(s, now);
     List<Recommendation> recs = policies.evaluate(s, now);
+    if (recs.isEmpty() && s.projected() >= s.config.minInstance()) {
+      arm(s, now); // nothing recommended and nothing to top up: the common case, kept cheap
+      return;
+    }
     Recommendation winner = Combiner.winner(recs);
     Bounds.Decision d = bounds.apply(s, winner == null ? null : winner.count(), now);
     List<ActionRunner.Result> results = act(s, d, winner);
@@ -48,6 +52,11 @@ final class Pipeline {
       record(s, now, recs, winner, d, results);
     }
     arm(s, now);
+  }
+
+  /** Publishes the counts of the evaluations since the last call; once per evaluation pass. */
+  void endOfPass() {
+    policies.flushCounts();
   }
 
   private List<ActionRunner.Result> act(ServiceState s, Bounds.Decision d, @Nullable Recommendation winner) {
@@ -154,6 +163,9 @@ final class Pipeline {
 
   /** Sets the service's timer for the earliest time a policy or the backoff asks for. */
   private void arm(ServiceState s, Instant now) {
+    if (s.backoffUntil == null && !s.asksForTime) {
+      return; // no policy has ever asked for a timer, no backoff: nothing to arm
+    }
     Instant next = null;
     for (var b : s.bindings) {
       Instant t;

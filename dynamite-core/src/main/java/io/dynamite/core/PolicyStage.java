@@ -24,8 +24,19 @@ final class PolicyStage {
   private static final Logger log = LoggerFactory.getLogger(ScalingEngine.class);
   private final Recorder recorder;
 
+  /** Evaluations since the last {@link #flushCounts()}: counted here, published once per pass. */
+  private long evaluations;
+
   PolicyStage(Recorder recorder) {
     this.recorder = recorder;
+  }
+
+  /** Adds the evaluations of this pass to the engine's counters (one synchronized update per pass). */
+  void flushCounts() {
+    if (evaluations > 0) {
+      recorder.count("evaluations", evaluations);
+      evaluations = 0;
+    }
   }
 
   /** Evaluates every policy of the service; holds are recorded here, the rest returned. */
@@ -33,10 +44,17 @@ final class PolicyStage {
     if (s.bindings.isEmpty()) {
       return List.of();
     }
-    recorder.count("evaluations", s.bindings.size());
+    for (int i = 0; i < s.tables.size(); i++) {
+      s.tables.get(i).fold();
+    }
+    evaluations += s.bindings.size();
     List<Recommendation> out = null;
+    ServiceView view = s.view();
     for (PolicyBinding b : s.bindings) {
-      Recommendation r = evaluate(b, s, now);
+      Recommendation r = evaluate(b, s, view, now);
+      if (r != null) {
+        view = s.view(); // a recommendation is only counted; nothing changed, but keep it exact
+      }
       if (r != null) {
         if (out == null) {
           out = new ArrayList<>(2);
@@ -47,8 +65,7 @@ final class PolicyStage {
     return out == null ? List.of() : out;
   }
 
-  private @Nullable Recommendation evaluate(PolicyBinding b, ServiceState s, Instant now) {
-    ServiceView view = s.view();
+  private @Nullable Recommendation evaluate(PolicyBinding b, ServiceState s, ServiceView view, Instant now) {
     List<MetricSample> samples = b.take();
     List<MetricSeries> series = b.series == null ? List.of() : b.series.view();
     PolicyInput input = new PolicyInput(view, s.instanceViews(), samples, series, b.previous, now);

@@ -214,15 +214,17 @@ public final class ScalingEngine implements AutoCloseable {
           ScalingPolicy policy = Objects.requireNonNull(
               provider.get().create(spec, PluginContext.of(clock, id, pc.type())), "provider returned null");
           SeriesTable table = null;
-          if (pc.query() != null) {
+          if (pc.query() != null && policy.readsMetricHistory()) {
             table = tableOf.computeIfAbsent(pc.query(), q -> new SeriesTable(s, q, window.toNanos(), resolver));
-            if (!tables.contains(table)) {
+            if (!s.tables.contains(table)) {
+              s.tables.add(table);
               tables.add(table);
             }
           }
           PolicyBinding binding = new PolicyBinding(id, pc.name(), direction, s, policy, pc.query(), table);
           s.bindings.add(binding);
           bindings.add(binding);
+          s.asksForTime |= overridesNextEvaluation(policy);
         } catch (ConfigException e) {
           for (ConfigProblem p : e.problems()) {
             problems.add(p.under(path));
@@ -232,6 +234,14 @@ public final class ScalingEngine implements AutoCloseable {
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
+    }
+  }
+
+  private static boolean overridesNextEvaluation(ScalingPolicy policy) {
+    try {
+      return policy.getClass().getMethod("nextEvaluation").getDeclaringClass() != ScalingPolicy.class;
+    } catch (NoSuchMethodException e) {
+      return true; // cannot tell: ask it every time
     }
   }
 
@@ -399,7 +409,10 @@ public final class ScalingEngine implements AutoCloseable {
     if (!active()) {
       return;
     }
-    intake.poll(true);
+    if (!intake.poll(true)) {
+      // what a failed poll left behind is not signalled again: poll again after the interval
+      loop.schedule("metric poll retry", interval, loop::wake);
+    }
     evaluateDirty();
   }
 
@@ -410,6 +423,7 @@ public final class ScalingEngine implements AutoCloseable {
         pipeline.evaluate(s, now);
       }
     }
+    pipeline.endOfPass();
   }
 
   private void evaluateAll(Instant now) {
@@ -418,6 +432,7 @@ public final class ScalingEngine implements AutoCloseable {
         pipeline.evaluate(s, now);
       }
     }
+    pipeline.endOfPass();
   }
 
   /** After an action freed a number or ended: the service may need a top-up or a retry. */
@@ -518,7 +533,7 @@ public final class ScalingEngine implements AutoCloseable {
     private final Map<String, ScalingPolicyProvider> extraProviders = new LinkedHashMap<>();
     private @Nullable ClassLoader discoveryLoader;
     private @Nullable PluginRegistry plugins;
-    private Duration window = Duration.ofSeconds(60);
+    private Duration window = Duration.ofSeconds(30);
     private VictimSelector victimSelector = VictimSelector.BREACHING_ELSE_HIGHEST;
     private Duration interval = Duration.ofSeconds(1);
     private Duration reconcileInterval = Duration.ofSeconds(30);
@@ -659,7 +674,7 @@ public final class ScalingEngine implements AutoCloseable {
 
     /**
      * Sets how much metric history the engine keeps per stream for policies ({@link
-     * io.dynamite.api.MetricSeries#window()}); default 60 s, and never more than {@value
+     * io.dynamite.api.MetricSeries#window()}); default 30 s, and never more than {@value
      * SeriesTable#MAX_SAMPLES} samples per series. The newest value is always kept.
      *
      * @param window not negative

@@ -34,6 +34,8 @@ final class ServiceState {
   final List<ServiceConfig> attached;
   /** The service's policies, in evaluation order (the original's: scale_down before scale_up). */
   final List<PolicyBinding> bindings = new ArrayList<>();
+  /** The metric histories its policies read (one per stream). */
+  final List<SeriesTable> tables = new ArrayList<>(1);
   /** Position in the engine's service order; evaluations run in this order. */
   final int index;
 
@@ -59,6 +61,8 @@ final class ServiceState {
   /** The evaluation timer and when it fires. */
   @Nullable ScheduledFuture<?> timer;
   @Nullable Instant timerAt;
+  /** True if one of its policies implements {@code nextEvaluation()}, so timers must be asked for. */
+  boolean asksForTime;
   /** The min_instance shortfall last reported in a dry run. */
   int reportedShortfall;
 
@@ -164,18 +168,21 @@ final class ServiceState {
 
   /** The instances as policies see them; built on first use after a change, then shared. */
   List<InstanceView> instanceViews() {
-    return new AbstractList<>() {
-      @Override
-      public InstanceView get(int index) {
-        return build().get(index);
-      }
-
-      @Override
-      public int size() {
-        return instances.size();
-      }
-    };
+    return instanceViews;
   }
+
+  /** Built lazily: most policies never look at the instances. */
+  private final List<InstanceView> instanceViews = new AbstractList<>() {
+    @Override
+    public InstanceView get(int index) {
+      return build().get(index);
+    }
+
+    @Override
+    public int size() {
+      return instances.size();
+    }
+  };
 
   private List<InstanceView> build() {
     List<InstanceView> v = views;

@@ -307,6 +307,7 @@ public final class EtcdMetricSource implements MetricSource {
       if (response.getHeader().getRevision() < seen && !closed.get()) {
         // revisions went back: the watch resumed on an etcd that lost or replaced its data
         relistNeeded = true;
+        ingest.signal();
       }
       long cp = checkpoint;
       for (WatchEvent e : response.getEvents()) {
@@ -336,6 +337,7 @@ public final class EtcdMetricSource implements MetricSource {
         // thread (re-creating the watch here would subscribe twice).
         relistNeeded = true;
         log.warn("etcd watch interrupted; the next poll lists again: {}", t.toString());
+        ingest.signal(); // an engine that polls on signals must poll for the re-list to happen
       }
     }
 
@@ -344,6 +346,7 @@ public final class EtcdMetricSource implements MetricSource {
       if (!closed.get()) {
         // etcd cancelled the watch (for example a member that lost its data)
         relistNeeded = true;
+        ingest.signal();
       }
     }
   }

@@ -48,6 +48,19 @@ public interface ScalingPolicy {
   }
 
   /**
+   * Tells whether the policy reads {@link PolicyInput#series()}. The engine keeps a metric history
+   * per instance only for policies that do; a policy that returns false gets an empty series list
+   * and saves the engine that work (a fleet of 100,000 instances sends 100,000 samples a second).
+   * Asked once, when the policy is created.
+   *
+   * @return true (the default) if the policy reads the series
+   * @since 0.2
+   */
+  default boolean readsMetricHistory() {
+    return true;
+  }
+
+  /**
    * Tells when the policy wants to be evaluated again even if no sample arrives, for example when
    * a stabilization window or a cooldown ends. Asked after every evaluation; the engine sets one
    * timer per service for the earliest time its policies ask for.

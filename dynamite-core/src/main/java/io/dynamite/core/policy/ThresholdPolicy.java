@@ -210,6 +210,12 @@ public final class ThresholdPolicy implements ScalingPolicy {
     return states.size();
   }
 
+  /** The rule reads the new samples only. */
+  @Override
+  public boolean readsMetricHistory() {
+    return false;
+  }
+
   @Override
   public String describeState() {
     StringBuilder sb = new StringBuilder();

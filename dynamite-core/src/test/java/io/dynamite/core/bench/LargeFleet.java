@@ -65,6 +65,7 @@ final class LargeFleet {
         .clock(clock)
         .scheduler(scheduler)
         .reconcileInterval(Duration.ofDays(1))
+        .metricWindow(Duration.ofSeconds(Long.getLong("bench.window", 30)))
         .build();
     engine.start();
     scheduler.runPending();

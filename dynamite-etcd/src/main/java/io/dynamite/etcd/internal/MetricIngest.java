@@ -199,6 +199,14 @@ public final class MetricIngest {
     this.signal = signal;
   }
 
+  /** Asks the engine for a poll now, for example so that a poll lists again after a watch failure. */
+  public void signal() {
+    Runnable s = signal;
+    if (s != null) {
+      s.run();
+    }
+  }
+
   /**
    * Records a value too large to be read at all (its listing exceeded the transport's message
    * limit even alone): rejected if its stream is queried, else ignored.
