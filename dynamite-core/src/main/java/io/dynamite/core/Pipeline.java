@@ -39,7 +39,9 @@ final class Pipeline {
   /** Evaluates one service now. */
   void evaluate(ServiceState s, Instant now) {
     s.dirty = false;
-    retryFailedUps(s, now);
+    if (s.pendingUpRetries > 0) {
+      retryFailedUps(s, now);
+    }
     List<Recommendation> recs = policies.evaluate(s, now);
     if (recs.isEmpty() && s.projected() >= s.config.minInstance()) {
       arm(s, now); // nothing recommended and nothing to top up: the common case, kept cheap

@@ -41,16 +41,17 @@ final class PolicyStage {
 
   /** Evaluates every policy of the service; holds are recorded here, the rest returned. */
   List<Recommendation> evaluate(ServiceState s, Instant now) {
-    if (s.bindings.isEmpty()) {
+    PolicyBinding[] policies = s.policies;
+    if (policies.length == 0) {
       return List.of();
     }
     for (int i = 0; i < s.tables.size(); i++) {
       s.tables.get(i).fold();
     }
-    evaluations += s.bindings.size();
+    evaluations += policies.length;
     List<Recommendation> out = null;
     ServiceView view = s.view();
-    for (PolicyBinding b : s.bindings) {
+    for (PolicyBinding b : policies) {
       Recommendation r = evaluate(b, s, view, now);
       if (r != null) {
         view = s.view(); // a recommendation is only counted; nothing changed, but keep it exact

@@ -235,6 +235,9 @@ public final class ScalingEngine implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
+    for (ServiceState s : order) {
+      s.policies = s.bindings.toArray(new PolicyBinding[0]);
+    }
   }
 
   private static boolean overridesNextEvaluation(ScalingPolicy policy) {

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * only.
  */
 final class SeriesTable {
-  /** A series never keeps more samples than this, whatever the window. */
+  /** A series never keeps more samples than this, whatever the window; a power of two. */
   static final int MAX_SAMPLES = 32;
   private static final long NONE = Long.MIN_VALUE;
 
@@ -200,19 +200,23 @@ final class SeriesTable {
 
     void add(long t, double v, long windowNanos) {
       // evict what fell out of the window; the newest sample always stays
-      while (size > 0 && ts[head] < t - windowNanos) {
-        head = (head + 1) % ts.length;
+      // capacities are powers of two, so positions wrap with a mask instead of a division
+      int mask = ts.length - 1;
+      long oldest = t - windowNanos;
+      while (size > 0 && ts[head] < oldest) {
+        head = (head + 1) & mask;
         size--;
       }
       if (size == ts.length) {
         if (ts.length < MAX_SAMPLES) {
           grow();
+          mask = ts.length - 1;
         } else {
-          head = (head + 1) % ts.length;
+          head = (head + 1) & mask;
           size--;
         }
       }
-      int at = (head + size) % ts.length;
+      int at = (head + size) & mask;
       ts[at] = t;
       values[at] = v;
       size++;

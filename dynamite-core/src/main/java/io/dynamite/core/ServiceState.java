@@ -34,6 +34,8 @@ final class ServiceState {
   final List<ServiceConfig> attached;
   /** The service's policies, in evaluation order (the original's: scale_down before scale_up). */
   final List<PolicyBinding> bindings = new ArrayList<>();
+  /** The same, as an array for the evaluation loop (one pointer less per policy); set once built. */
+  PolicyBinding[] policies = new PolicyBinding[0];
   /** The metric histories its policies read (one per stream). */
   final List<SeriesTable> tables = new ArrayList<>(1);
   /** Position in the engine's service order; evaluations run in this order. */

@@ -8,6 +8,7 @@ import io.dynamite.api.UnitOption;
 import io.dynamite.api.spi.MetricSource;
 import io.dynamite.api.state.UnitDefinition;
 import io.dynamite.core.ScalingEngine;
+import io.dynamite.core.policy.ThresholdPolicyProvider;
 import io.dynamite.core.config.DynamiteConfig;
 import io.dynamite.core.config.PolicyConfig;
 import io.dynamite.core.config.ServiceConfig;
@@ -66,6 +67,9 @@ final class LargeFleet {
         .scheduler(scheduler)
         .reconcileInterval(Duration.ofDays(1))
         .metricWindow(Duration.ofSeconds(Long.getLong("bench.window", 30)))
+        // -Dbench.history=true: the same rule, but as a policy that reads the engine-kept history,
+        // so that the engine keeps a series (and its window) for every instance
+        .policyProvider(Boolean.getBoolean("bench.history") ? new HistoryReadingThreshold() : new ThresholdPolicyProvider())
         .build();
     engine.start();
     scheduler.runPending();
@@ -84,6 +88,32 @@ final class LargeFleet {
   void tick() {
     clock.advance(Duration.ofSeconds(1));
     engine.tickNow();
+  }
+
+  /** The threshold rule, declared as reading the metric history. */
+  static final class HistoryReadingThreshold implements io.dynamite.api.spi.ScalingPolicyProvider {
+    private final ThresholdPolicyProvider delegate = new ThresholdPolicyProvider();
+
+    @Override
+    public String type() {
+      return delegate.type();
+    }
+
+    @Override
+    public io.dynamite.api.spi.ScalingPolicy create(io.dynamite.api.PolicySpec spec, io.dynamite.api.spi.PluginContext context) {
+      io.dynamite.api.spi.ScalingPolicy p = delegate.create(spec, context);
+      return new io.dynamite.api.spi.ScalingPolicy() {
+        @Override
+        public io.dynamite.api.ScalingDecision evaluate(io.dynamite.api.PolicyInput input) {
+          return p.evaluate(input);
+        }
+
+        @Override
+        public boolean readsMetricHistory() {
+          return true;
+        }
+      };
+    }
   }
 
   /** Completes every action at once and remembers nothing. */
