@@ -1,6 +1,7 @@
 package io.dynamite.core;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -11,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs engine work as tasks on the scheduler, one at a time: completions of I/O, wake-ups by
- * metric sources and timers all hop onto it. Catches what a task throws so that the engine carries
+ * Runs engine work as tasks on the scheduler, one at a time and in arrival order: completions of
+ * I/O, wake-ups by metric sources and timers all hop onto it. Catches what a task throws so that the engine carries
  * on, but counts and reports it as an internal error (never silently).
  */
 final class EngineLoop {
@@ -21,10 +22,12 @@ final class EngineLoop {
   private final ScheduledExecutorService scheduler;
   private final Recorder recorder;
   /**
-   * Makes tasks serial even on a scheduler with several threads. Only engine tasks take it; I/O
-   * completions and snapshots never wait for it.
+   * Engine tasks in arrival order. One drainer at a time runs them, so tasks are serial even on a
+   * scheduler with several threads, without a lock: nothing ever waits for an engine task (I/O
+   * completions and signals only enqueue, snapshots read published state).
    */
-  private final Object serial = new Object();
+  private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private @Nullable Runnable onWake;
@@ -39,24 +42,61 @@ final class EngineLoop {
     this.onWake = task;
   }
 
-  /** Runs one task now on the calling thread, as an engine task. */
+  private record Task(String where, Runnable body, Runnable dropped) {}
+
+  /**
+   * Runs a task now on the calling thread if no engine task is running, then whatever queued up
+   * meanwhile; otherwise queues it behind the running ones.
+   */
   void run(String where, Runnable task) {
-    synchronized (serial) {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        recorder.internalError(where, e);
-      }
+    if (draining.compareAndSet(false, true)) {
+      runOne(new Task(where, task, () -> {}));
+      drainAndRelease();
+    } else {
+      enqueue(new Task(where, task, () -> {}));
     }
   }
 
   /** Hands work to the engine thread; {@code dropped} runs instead once the scheduler is gone. */
   void hop(String where, Runnable task, Runnable dropped) {
+    enqueue(new Task(where, task, dropped));
+  }
+
+  private void enqueue(Task t) {
+    queue.add(t);
+    if (draining.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(this::drainAndRelease);
+      } catch (RejectedExecutionException e) {
+        log.debug("engine scheduler gone; dropping queued work");
+        Task dead;
+        while ((dead = queue.poll()) != null) {
+          dead.dropped().run();
+        }
+        draining.set(false);
+      }
+    }
+  }
+
+  private void drainAndRelease() {
+    while (true) {
+      Task t;
+      while ((t = queue.poll()) != null) {
+        runOne(t);
+      }
+      draining.set(false);
+      // a task queued between the last poll and the release must not be stranded
+      if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+        return;
+      }
+    }
+  }
+
+  private void runOne(Task t) {
     try {
-      scheduler.execute(() -> run(where, task));
-    } catch (RejectedExecutionException e) {
-      log.debug("engine scheduler gone; dropping {}", where);
-      dropped.run();
+      t.body().run();
+    } catch (RuntimeException e) {
+      recorder.internalError(t.where(), e);
     }
   }
 
@@ -83,7 +123,7 @@ final class EngineLoop {
 
   @Nullable ScheduledFuture<?> schedule(String where, Duration delay, Runnable task) {
     try {
-      return scheduler.schedule(() -> run(where, task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      return scheduler.schedule(() -> hop(where, task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       return null; // closing
     }
@@ -96,7 +136,16 @@ final class EngineLoop {
    */
   @Nullable ScheduledFuture<?> every(String where, Duration period, Runnable task) {
     try {
-      return scheduler.scheduleWithFixedDelay(() -> run(where, task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+      // at most one run queued at a time: a slow run delays the next instead of piling them up
+      AtomicBoolean queued = new AtomicBoolean();
+      return scheduler.scheduleWithFixedDelay(() -> {
+        if (queued.compareAndSet(false, true)) {
+          hop(where, () -> {
+            queued.set(false);
+            task.run();
+          }, () -> queued.set(false));
+        }
+      }, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       return null;
     }

@@ -73,8 +73,14 @@ class DaemonBenchmark {
       // 1. start to first decision (the start-up top-up of min_instance 1) and idle RSS
       Path cfg = Files.writeString(dir.resolve("small.yaml"), config(units, 1));
       long t0 = System.nanoTime();
-      DaemonProcess d = DaemonProcess.start(dir.resolve("small.log"), Map.of(), "-c", cfg.toString(),
-          "--etcd", etcd.endpoint(), "--fleet", fleet.endpoint(), "--status-port", "0");
+      List<String> args = new ArrayList<>(List.of("-c", cfg.toString(), "--etcd", etcd.endpoint(), "--fleet", fleet.endpoint(),
+          "--status-port", "0"));
+      // e.g. -Dbench.daemonArgs="--metrics-mode shared" to measure without the consuming delete
+      String extra = System.getProperty("bench.daemonArgs", "").trim();
+      if (!extra.isEmpty()) {
+        args.addAll(List.of(extra.split("\\s+")));
+      }
+      DaemonProcess d = DaemonProcess.start(dir.resolve("small.log"), Map.of(), args.toArray(new String[0]));
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
           .until(() -> fleet.requests().stream().anyMatch(r -> r.method().equals("PUT")));
       long firstPut = (System.nanoTime() - t0) / 1_000_000;
@@ -103,8 +109,8 @@ class DaemonBenchmark {
       Collections.sort(latencies);
       System.out.printf("%nDAEMON BENCHMARK%nprocess start -> first fleet PUT: %d ms; %s%nRSS idle (1 instance, 10 s after start): %d MiB%n",
           firstPut, ready.substring(ready.indexOf("ready")), idleRss / 1024);
-      System.out.printf("reaction metric write (etcd v2) -> fleet PUT, n=%d: p50 %d ms, p99 %d ms, min %d ms, max %d ms%n",
-          latencies.size(), latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1),
+      System.out.printf("reaction metric write (etcd v2) -> fleet PUT, daemon args [%s], n=%d: p50 %d ms, p99 %d ms, min %d ms, max %d ms%n",
+          extra, latencies.size(), latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1),
           latencies.get(0), latencies.get(latencies.size() - 1));
       d.terminate(60);
 
