@@ -9,6 +9,9 @@ import io.dynamite.core.ScalingEngine;
 import io.dynamite.api.spi.PluginContext;
 import io.dynamite.api.spi.ScalingTarget;
 import io.dynamite.core.PluginRegistry;
+import io.dynamite.micrometer.DynamiteMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.dynamite.core.config.ConfigLoader;
 import io.dynamite.core.config.DynamiteConfig;
 import io.dynamite.etcd.EtcdConnection;
@@ -158,6 +161,7 @@ final class Daemon {
     log.info("metrics api={} mode={} base={} registrations={}", apis,
         settings.metricsMode.name().toLowerCase(java.util.Locale.ROOT), config.metricsBasePath(), config.applicationBasePath());
 
+    DynamiteMetrics telemetry = new DynamiteMetrics();
     ScalingEngine.Builder eb = ScalingEngine.builder()
         .config(config)
         .target(target)
@@ -166,7 +170,8 @@ final class Daemon {
         .plugins(registry)
         .dryRun(settings.dryRun)
         .shutdownTimeout(Duration.ofSeconds(settings.shutdownTimeoutSeconds))
-        .listener(this::onEvent);
+        .listener(this::onEvent)
+        .listener(telemetry);
     sources.forEach(eb::metricSource);
     ScalingEngine engine;
     try {
@@ -187,9 +192,12 @@ final class Daemon {
       info.put("fleet", fleet.value());
       info.put("metricsApi", apis);
       info.put("dryRun", settings.dryRun);
-      StatusServer status = StatusServer.start(settings.statusPort, () -> StatusJson.of(engine.snapshot(), info));
+      PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      telemetry.observe(engine).bindTo(prometheus);
+      StatusServer status = StatusServer.start(settings.statusPort, () -> StatusJson.of(engine.snapshot(), info),
+          prometheus::scrape);
       resources.push(status);
-      log.info("status endpoint http://127.0.0.1:{}/status", status.port());
+      log.info("status endpoint http://127.0.0.1:{}/status, Prometheus metrics at /metrics", status.port());
     }
     String signal = terminated.join();
     log.info("{} received: finishing the action in flight (up to {}s), resigning leadership", signal, settings.shutdownTimeoutSeconds);

@@ -16,8 +16,10 @@ import java.util.function.Supplier;
 
 /**
  * The status endpoint: {@code GET http://127.0.0.1:<port>/status} returns the engine snapshot as
- * JSON (services, instances, recent decisions with their reasons, counters). Bound to loopback
- * only: it is for the operator on the host (and the {@code status} subcommand), not the network.
+ * JSON (services, instances, recent decisions with their reasons, counters), and {@code /metrics}
+ * the engine's telemetry in Prometheus' text format. Bound to loopback only: it is for the operator
+ * on the host (and the {@code status} subcommand, and a Prometheus on the same host), not the
+ * network.
  */
 final class StatusServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -30,7 +32,7 @@ final class StatusServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  static StatusServer start(int port, Supplier<Map<String, Object>> status) {
+  static StatusServer start(int port, Supplier<Map<String, Object>> status, Supplier<String> metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
@@ -48,8 +50,10 @@ final class StatusServer implements AutoCloseable {
       try (exchange) {
         if (!exchange.getRequestMethod().equals("GET")) {
           send(exchange, 405, "{\"error\":\"GET only\"}");
+        } else if (exchange.getRequestURI().getPath().equals("/metrics")) {
+          send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
         } else if (!exchange.getRequestURI().getPath().equals("/status")) {
-          send(exchange, 404, "{\"error\":\"try /status\"}");
+          send(exchange, 404, "{\"error\":\"try /status or /metrics\"}");
         } else {
           send(exchange, 200, JSON.writeValueAsString(status.get()));
         }
@@ -64,8 +68,12 @@ final class StatusServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int code, String body) throws IOException {
+    send(exchange, code, "application/json", body);
+  }
+
+  private static void send(HttpExchange exchange, int code, String type, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(code, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

@@ -158,6 +158,14 @@ class DaemonModesIT {
           assertThat(decision.get("reason").asText()).contains("dry run: would start an instance");
         });
     assertThat(d.output()).contains("outcome=refused").contains("dry run: would start an instance");
+    // the same decisions as Prometheus metrics: refused scale-ups, nothing started, the counts
+    String metrics = OriginalFixture.get("http://127.0.0.1:" + statusPort + "/metrics");
+    assertThat(metrics)
+        .containsPattern("dynamite_decisions_total\\{direction=\"up\",outcome=\"refused\",service=\"a\"} [1-9]")
+        .contains("dynamite_instances{service=\"a\",state=\"running\"} 0.0")
+        .contains("dynamite_instances_min{service=\"a\"} 2.0")
+        .contains("dynamite_leader 1.0")
+        .doesNotContain("dynamite_actions_total");
     // the reconciliation (every 30 s) lists units and may only read
     assertThat(mutatingRequests()).isEmpty();
     assertThat(fleet.unitNames()).isEmpty();

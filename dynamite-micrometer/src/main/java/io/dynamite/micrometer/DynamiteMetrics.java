@@ -1,0 +1,223 @@
+package io.dynamite.micrometer;
+
+import io.dynamite.api.Direction;
+import io.dynamite.api.InstanceId;
+import io.dynamite.api.ServiceId;
+import io.dynamite.api.event.DecisionRecord;
+import io.dynamite.api.event.EngineEvent;
+import io.dynamite.api.event.EngineListener;
+import io.dynamite.core.EngineSnapshot;
+import io.dynamite.core.ScalingEngine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine's telemetry as Micrometer meters. Add it as a listener, then bind it:
+ *
+ * <pre>{@code
+ * DynamiteMetrics metrics = new DynamiteMetrics();
+ * ScalingEngine engine = ScalingEngine.builder()...listener(metrics).build();
+ * metrics.observe(engine).bindTo(registry);
+ * }</pre>
+ *
+ * <p>Meters (names dot-separated as Micrometer wants them; a Prometheus registry renders {@code
+ * dynamite.actions} as {@code dynamite_actions_total}); tags are low-cardinality: {@code service},
+ * {@code direction} ({@code up}/{@code down}), {@code outcome}, {@code state}, {@code kind}:
+ *
+ * <ul>
+ *   <li>{@code dynamite.instances} gauge per service and {@code state}
+ *       (running/starting/stopping); {@code dynamite.instances.min}, {@code .max} and {@code
+ *       .desired} (the count of the service's latest decision, else its current count);
+ *   <li>{@code dynamite.decisions} counter per service, direction and outcome
+ *       (scaled/refused/hold/error);
+ *   <li>{@code dynamite.actions} counter per service, direction and outcome
+ *       (started/succeeded/failed), and {@code dynamite.action.duration} timer from start to
+ *       outcome, by the engine's clock;
+ *   <li>{@code dynamite.plugin.failures} counter per {@code kind} (metric-source, target,
+ *       state-store, victim-selector, policy), {@code dynamite.drift} per {@code kind}
+ *       (gone/failed/unknown), {@code dynamite.engine.errors};
+ *   <li>function counters over the engine's own totals: {@code dynamite.evaluations}, {@code
+ *       dynamite.samples}, {@code dynamite.samples.unrouted}, {@code dynamite.metrics.rejected},
+ *       {@code dynamite.policy.errors};
+ *   <li>{@code dynamite.leader} and {@code dynamite.ready} gauges (1 or 0).
+ * </ul>
+ *
+ * <p>Thread-safe: events arrive on the engine's thread, meters are read on the registry's.
+ * Services are those of the engine's configuration when {@link #bindTo} runs.
+ *
+ * @since 0.2
+ */
+public final class DynamiteMetrics implements MeterBinder, EngineListener {
+  private static final List<String> TOTALS = List.of("evaluations", "samples", "samples.unrouted", "metrics.rejected",
+      "policy.errors");
+
+  private volatile @Nullable MeterRegistry registry;
+  private volatile Supplier<EngineSnapshot> snapshots = () -> null;
+  private final Map<ServiceId, Integer> desired = new ConcurrentHashMap<>();
+  private final Map<InstanceId, Instant> actionStarts = new ConcurrentHashMap<>();
+
+  /** Creates an unbound binder; add it to an engine as a listener. */
+  public DynamiteMetrics() {}
+
+  /**
+   * Sets the engine whose snapshots the gauges read.
+   *
+   * @param engine the engine this binder listens to
+   * @return this binder
+   */
+  public DynamiteMetrics observe(ScalingEngine engine) {
+    Objects.requireNonNull(engine, "engine");
+    this.snapshots = engine::snapshot;
+    return this;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    this.registry = registry;
+    EngineSnapshot first = snapshots.get();
+    if (first != null) {
+      for (EngineSnapshot.ServiceSnapshot s : first.services()) {
+        ServiceId id = s.view().service();
+        Tags tags = Tags.of("service", id.name());
+        for (String state : List.of("running", "starting", "stopping")) {
+          gauge(registry, "dynamite.instances", tags.and("state", state), "instances of the service in this state",
+              snap -> count(snap, id, state));
+        }
+        gauge(registry, "dynamite.instances.min", tags, "min_instance", snap -> view(snap, id, "min"));
+        gauge(registry, "dynamite.instances.max", tags, "max_instance (or the largest int when unbounded)",
+            snap -> view(snap, id, "max"));
+        gauge(registry, "dynamite.instances.desired", tags, "the count of the service's latest decision",
+            snap -> desired.getOrDefault(id, (int) view(snap, id, "projected")));
+      }
+    }
+    gauge(registry, "dynamite.leader", Tags.empty(), "1 while this engine leads", snap -> snap.leader() ? 1 : 0);
+    gauge(registry, "dynamite.ready", Tags.empty(), "1 once state is recovered", snap -> snap.ready() ? 1 : 0);
+    for (String total : TOTALS) {
+      FunctionCounter.builder("dynamite." + total, this, m -> m.total(total))
+          .description("the engine's running total of " + total)
+          .register(registry);
+    }
+  }
+
+  private void gauge(MeterRegistry r, String name, Tags tags, String description, ToDoubleFunction<EngineSnapshot> f) {
+    Gauge.builder(name, this, m -> {
+      EngineSnapshot snap = m.snapshots.get();
+      return snap == null ? Double.NaN : f.applyAsDouble(snap);
+    }).tags(tags).description(description).register(r);
+  }
+
+  private double total(String name) {
+    EngineSnapshot snap = snapshots.get();
+    return snap == null ? 0 : snap.counters().getOrDefault(name, 0L);
+  }
+
+  private static double count(EngineSnapshot snap, ServiceId id, String state) {
+    for (EngineSnapshot.ServiceSnapshot s : snap.services()) {
+      if (s.view().service().equals(id)) {
+        return switch (state) {
+          case "running" -> s.view().running();
+          case "starting" -> s.view().starting();
+          default -> s.view().stopping();
+        };
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static double view(EngineSnapshot snap, ServiceId id, String what) {
+    for (EngineSnapshot.ServiceSnapshot s : snap.services()) {
+      if (s.view().service().equals(id)) {
+        return switch (what) {
+          case "min" -> s.view().min();
+          case "max" -> s.view().max();
+          default -> s.view().projected();
+        };
+      }
+    }
+    return Double.NaN;
+  }
+
+  @Override
+  public void onEvent(EngineEvent event) {
+    MeterRegistry r = registry;
+    if (r == null) {
+      return;
+    }
+    if (event instanceof EngineEvent.DecisionMade d) {
+      DecisionRecord rec = d.record();
+      ServiceId service = rec.service().service();
+      counter(r, "dynamite.decisions", "policy evaluations by outcome", Tags.of("service", service.name(),
+          "direction", direction(rec.direction()), "outcome", lower(rec.outcome())));
+      if (rec.desired() != null) {
+        desired.put(service, rec.desired());
+      }
+    } else if (event instanceof EngineEvent.ActionStarted a) {
+      actionStarts.put(a.instance(), a.at());
+      action(r, a.instance(), a.direction(), "started");
+    } else if (event instanceof EngineEvent.ActionSucceeded a) {
+      action(r, a.instance(), a.direction(), "succeeded");
+      time(r, a.instance(), a.direction(), "succeeded", a.at());
+    } else if (event instanceof EngineEvent.ActionFailed a) {
+      action(r, a.instance(), a.direction(), "failed");
+      time(r, a.instance(), a.direction(), "failed", a.at());
+    } else if (event instanceof EngineEvent.PluginFailed p) {
+      counter(r, "dynamite.plugin.failures", "failed calls of plugins (sources, target, store, policies)",
+          Tags.of("kind", pluginKind(p.plugin())));
+    } else if (event instanceof EngineEvent.DriftDetected d) {
+      counter(r, "dynamite.drift", "differences between the engine's instances and the target's units",
+          Tags.of("kind", lower(d.drift())));
+    } else if (event instanceof EngineEvent.InternalError) {
+      counter(r, "dynamite.engine.errors", "unexpected errors inside the engine (bugs)", Tags.empty());
+    }
+  }
+
+  private void action(MeterRegistry r, InstanceId id, Direction d, String outcome) {
+    counter(r, "dynamite.actions", "starts and stops of instances", Tags.of("service", id.service().name(),
+        "direction", direction(d), "outcome", outcome));
+  }
+
+  private void time(MeterRegistry r, InstanceId id, Direction d, String outcome, Instant end) {
+    Instant start = actionStarts.remove(id);
+    if (start != null && !end.isBefore(start)) {
+      Timer.builder("dynamite.action.duration").description("from an action's start to its outcome")
+          .tags("service", id.service().name(), "direction", direction(d), "outcome", outcome)
+          .register(r).record(Duration.between(start, end));
+    }
+  }
+
+  private static void counter(MeterRegistry r, String name, String description, Tags tags) {
+    Counter.builder(name).description(description).tags(tags).register(r).increment();
+  }
+
+  private static String direction(@Nullable Direction d) {
+    return d == null ? "none" : lower(d);
+  }
+
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Plugin ids of policies carry service and policy names; the kind keeps the tag bounded. */
+  private static String pluginKind(String plugin) {
+    return switch (plugin) {
+      case "metric-source", "target", "state-store", "victim-selector" -> plugin;
+      default -> "policy";
+    };
+  }
+}
