@@ -194,10 +194,17 @@ final class Daemon {
       info.put("dryRun", settings.dryRun);
       PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       telemetry.observe(engine).bindTo(prometheus);
+      // the page's chart: one point every 10 s, the last 6 hours
+      StatusHistory history = new StatusHistory(6 * 360);
+      history.record(engine.snapshot());
+      waitScheduler.scheduleWithFixedDelay(() -> history.record(engine.snapshot()), 10, 10, java.util.concurrent.TimeUnit.SECONDS);
       StatusServer status = StatusServer.start(settings.statusPort, () -> StatusJson.of(engine.snapshot(), info),
-          prometheus::scrape);
+          prometheus::scrape, () -> {
+            history.recordIfDue(engine.snapshot(), java.time.Duration.ofSeconds(1)); // a fresh point for a fresh page
+            return history.toJson();
+          });
       resources.push(status);
-      log.info("status endpoint http://127.0.0.1:{}/status, Prometheus metrics at /metrics", status.port());
+      log.info("status page http://127.0.0.1:{}/ (JSON at /status, Prometheus metrics at /metrics)", status.port());
     }
     String signal = terminated.join();
     log.info("{} received: finishing the action in flight (up to {}s), resigning leadership", signal, settings.shutdownTimeoutSeconds);

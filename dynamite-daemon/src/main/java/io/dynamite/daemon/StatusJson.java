@@ -45,11 +45,13 @@ final class StatusJson {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("at", r.at().toString());
       m.put("policy", r.policyId());
-      m.put("direction", r.direction().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("direction", r.direction() == null ? "none" : r.direction().name().toLowerCase(java.util.Locale.ROOT));
       m.put("outcome", r.outcome().name());
       m.put("samples", r.samples());
       m.put("lastValue", r.lastValue());
       m.put("reason", r.reason());
+      m.put("desired", r.desired());
+      m.put("clamps", r.clamps());
       decisions.add(m);
     }
     out.put("recentDecisions", decisions);

@@ -15,8 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The status endpoint: {@code GET http://127.0.0.1:<port>/status} returns the engine snapshot as
- * JSON (services, instances, recent decisions with their reasons, counters), and {@code /metrics}
+ * The status endpoint: {@code GET http://127.0.0.1:<port>/} is a status page (services, instances,
+ * a chart of instances and the policy metric, decisions with their reasons; self-contained HTML,
+ * refreshing itself), {@code /status} the engine snapshot as JSON (services, instances, recent
+ * decisions with their reasons, counters), {@code /history} the chart's data, and {@code /metrics}
  * the engine's telemetry in Prometheus' text format. Bound to loopback only: it is for the operator
  * on the host (and the {@code status} subcommand, and a Prometheus on the same host), not the
  * network.
@@ -32,7 +34,14 @@ final class StatusServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  static StatusServer start(int port, Supplier<Map<String, Object>> status, Supplier<String> metrics) {
+  static StatusServer start(int port, Supplier<Map<String, Object>> status, Supplier<String> metrics,
+      Supplier<Map<String, Object>> history) {
+    byte[] page;
+    try (var in = StatusServer.class.getResourceAsStream("status.html")) {
+      page = java.util.Objects.requireNonNull(in, "status.html is missing from the jar").readAllBytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
@@ -50,10 +59,14 @@ final class StatusServer implements AutoCloseable {
       try (exchange) {
         if (!exchange.getRequestMethod().equals("GET")) {
           send(exchange, 405, "{\"error\":\"GET only\"}");
+        } else if (exchange.getRequestURI().getPath().equals("/")) {
+          send(exchange, 200, "text/html; charset=utf-8", new String(page, StandardCharsets.UTF_8));
+        } else if (exchange.getRequestURI().getPath().equals("/history")) {
+          send(exchange, 200, JSON.writeValueAsString(history.get()));
         } else if (exchange.getRequestURI().getPath().equals("/metrics")) {
           send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
         } else if (!exchange.getRequestURI().getPath().equals("/status")) {
-          send(exchange, 404, "{\"error\":\"try /status or /metrics\"}");
+          send(exchange, 404, "{\"error\":\"try /, /status, /history or /metrics\"}");
         } else {
           send(exchange, 200, JSON.writeValueAsString(status.get()));
         }
