@@ -7,7 +7,6 @@ import io.dynamite.api.state.ActionIntent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -247,9 +246,5 @@ final class ActionRunner {
 
   String newIntentId() {
     return Long.toString(clock.millis(), 36) + "-" + (++intentSeq);
-  }
-
-  static String lower(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
   }
 }

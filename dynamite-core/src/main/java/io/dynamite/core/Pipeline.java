@@ -2,7 +2,6 @@ package io.dynamite.core;
 
 import io.dynamite.api.Direction;
 import io.dynamite.api.PolicyOutcome;
-import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.event.DecisionRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -212,9 +211,5 @@ final class Pipeline {
       }
       return best;
     }
-  }
-
-  static boolean isStep(ScalingDecision d) {
-    return d instanceof ScalingDecision.Scale;
   }
 }
