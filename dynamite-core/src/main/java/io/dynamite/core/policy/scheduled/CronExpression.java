@@ -211,6 +211,36 @@ final class CronExpression {
     return null;
   }
 
+  /**
+   * Returns the last matching time at or before {@code atOrBefore}.
+   *
+   * @param atOrBefore the instant to search back from
+   * @param zone the zone the fields are read in
+   * @return the previous firing time, or null if none within eight years
+   */
+  @Nullable Instant previous(Instant atOrBefore, ZoneId zone) {
+    LocalDateTime t = LocalDateTime.ofInstant(atOrBefore, zone).truncatedTo(ChronoUnit.MINUTES);
+    LocalDateTime limit = t.minusYears(MAX_YEARS);
+    while (t.isAfter(limit)) {
+      if (!months.get(t.getMonthValue())) {
+        t = t.withDayOfMonth(1).toLocalDate().atStartOfDay().minusMinutes(1);
+      } else if (!dayMatches(t.toLocalDate())) {
+        t = t.toLocalDate().atStartOfDay().minusMinutes(1);
+      } else if (!hours.get(t.getHour())) {
+        t = t.truncatedTo(ChronoUnit.HOURS).minusMinutes(1);
+      } else if (!minutes.get(t.getMinute())) {
+        t = t.minusMinutes(1);
+      } else {
+        Instant at = ZonedDateTime.of(t, zone).toInstant();
+        if (!at.isAfter(atOrBefore)) {
+          return at;
+        }
+        t = t.minusMinutes(1);
+      }
+    }
+    return null;
+  }
+
   @Override
   public String toString() {
     return text;
