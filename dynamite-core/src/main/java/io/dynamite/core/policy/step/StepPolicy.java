@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  * for the next scale-out until the cooldown ends (so a scale-out during the cooldown adds only what
  * the new step asks beyond them), and no scale-in happens before the cooldown ends.
  *
+ * <p>A step is taken only on samples taken after the policy's previous recommendation: the engine
+ * also evaluates when instances start or stop, and the old values must not repeat the step.
+ *
  * <p>Not thread-safe; the engine calls it from one thread.
  */
 final class StepPolicy implements ScalingPolicy {
@@ -43,6 +46,8 @@ final class StepPolicy implements ScalingPolicy {
 
   private @Nullable Instant pendingAt;
   private int pendingFrom;
+  /** When this policy last recommended a change; only samples taken after it count. */
+  private @Nullable Instant lastRecommendedAt;
   private @Nullable Instant lastChangeAt;
   private @Nullable Instant cooldownUntil;
   /** Instances added by scale-outs whose cooldown is still running. */
@@ -80,8 +85,11 @@ final class StepPolicy implements ScalingPolicy {
     Value v = settings.aggregated() ? aggregated(input, now) : average(input, now, warmedUp);
     if (v == null) {
       return ScalingDecision.hold("no fresh value of " + settings.metric() + " (max_sample_age "
-          + seconds(settings.health().maxSampleAge()) + (settings.aggregated() ? "" : "; only running, warmed-up"
-          + " instances count") + (warming > 0 ? ", " + warming + " warming up" : "") + ")");
+          + seconds(settings.health().maxSampleAge())
+          + (lastRecommendedAt == null ? "" : "; only samples taken after the change recommended at "
+              + lastRecommendedAt + " count")
+          + (settings.aggregated() ? "" : "; only running, warmed-up instances count")
+          + (warming > 0 ? "; " + warming + " warming up" : "") + ")");
     }
     double diff = v.value - settings.threshold();
     Step step = null;
@@ -135,6 +143,7 @@ final class StepPolicy implements ScalingPolicy {
     }
     pendingAt = now;
     pendingFrom = current;
+    lastRecommendedAt = now;
     return ScalingDecision.scaleTo(desired, reason);
   }
 
@@ -237,8 +246,13 @@ final class StepPolicy implements ScalingPolicy {
     return new Value(avg, settings.metric() + " average " + StepSettings.num(round(avg)) + " over " + n + " instance(s)");
   }
 
+  /**
+   * Fresh: not older than max_sample_age, and taken after this policy's last recommendation, so
+   * that re-evaluations without new data (after the instances changed) never repeat a step.
+   */
   private boolean fresh(MetricSeries s, Instant now) {
-    return !s.latestAt().isBefore(now.minus(settings.health().maxSampleAge()));
+    return !s.latestAt().isBefore(now.minus(settings.health().maxSampleAge()))
+        && (lastRecommendedAt == null || s.latestAt().isAfter(lastRecommendedAt));
   }
 
   private static double round(double v) {

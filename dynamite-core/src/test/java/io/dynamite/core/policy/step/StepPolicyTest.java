@@ -100,6 +100,10 @@ class StepPolicyTest {
         .contains("-> 5 from 4 settled instance(s); the 1 instance(s) warming up already cover it; keeping 5");
     ScalingDecision bigger = eval(p, five, values(T0, 90, 90, 90, 90, 0), null, T0);
     assertThat(((ScalingDecision.ScaleTo) bigger).desired()).isEqualTo(7); // 4 + 3, one of them already there
+    // the same samples again (the engine re-evaluates when instances change): no second step
+    assertThat(eval(p, five, values(T0, 90, 90, 90, 90, 0), null, T0).reason()).startsWith("no fresh value of cpu")
+        .contains("only samples taken after the change recommended at 2015-06-18T08:00:00Z count");
+    p = policy("estimated_instance_warmup", 300);
     ScalingDecision in = eval(p, five, values(T0, 50, 50, 50, 50, 0), null, T0);
     assertThat(in.reason()).contains("scale-in waits for the warm-up of 1 instance(s) until 2015-06-18T08:03:20Z");
     assertThat(p.nextEvaluation()).isEqualTo("2015-06-18T08:03:20Z");
@@ -120,14 +124,17 @@ class StepPolicyTest {
     List<InstanceView> five = running(5, LONG_AGO, 0);
     ScalingDecision again = eval(p, five, values(t1, 70, 70, 70, 70, 70), applied, t1);
     assertThat(again.reason()).contains("the 1 instance(s) added within the cooldown already cover it");
-    ScalingDecision more = eval(p, five, values(t1, 90, 90, 90, 90, 90), applied, t1);
-    assertThat(((ScalingDecision.ScaleTo) more).desired()).isEqualTo(7); // from 4 settled: +3
     ScalingDecision in = eval(p, five, values(t1, 50, 50, 50, 50, 50), applied, t1);
     assertThat(in.reason()).contains("scale-in waits for the cooldown until 2015-06-18T08:02:00Z");
-    Instant t2 = T0.plusSeconds(121);
-    assertThat(((ScalingDecision.ScaleTo) eval(p, five, values(t2, 50, 50, 50, 50, 50), applied, t2)).desired())
-        .isEqualTo(4);
-    assertThat(p.describeState()).contains("last change applied at 2015-06-18T08:00:00Z, cooldown until 2015-06-18T08:02:00Z");
+    ScalingDecision more = eval(p, five, values(t1, 90, 90, 90, 90, 90), applied, t1);
+    assertThat(((ScalingDecision.ScaleTo) more).desired()).isEqualTo(7); // from 4 settled: +3
+    PolicyOutcome second = new PolicyOutcome(t1, PolicyOutcome.Kind.APPLIED, 7, 7, List.of(), "");
+    Instant t2 = t1.plusSeconds(121);
+    List<InstanceView> seven = running(7, LONG_AGO, 0);
+    assertThat(((ScalingDecision.ScaleTo) eval(p, seven, values(t2, 50, 50, 50, 50, 50, 50, 50), second, t2))
+        .desired()).isEqualTo(6);
+    assertThat(p.describeState()).contains("last change applied at 2015-06-18T08:00:30Z,"
+        + " cooldown until 2015-06-18T08:02:30Z (3 added within it)");
   }
 
   @Test
