@@ -89,6 +89,43 @@ class BuiltInPoliciesEngineTest {
     }
   }
 
+  // ---- configuration -----------------------------------------------------------------------------
+
+  @Test
+  void theLoaderKnowsTheNewTypesAndReportsEveryProblemWithItsFullPath() {
+    assertThat(PluginRegistry.builtIn().policies())
+        .containsKeys("threshold", "target-tracking", "step", "scheduled", "predictive");
+    String entries = """
+        office:
+          type: scheduled
+          schedule:
+            - {cron: "0 8 * * MON-FRY", min: 4}
+        cpu:
+          type: step
+          service_type: webserver
+          metric: cpu
+          treshold: 60
+          steps:
+            - {lower: 0, adjustment: 1.5}
+        forecast:
+          type: predictive
+          service_type: lb
+          metric: rps
+          target: 60
+          on_missing: {scale_up_to: 0}
+        """;
+    String body = entries.lines().map(l -> "    " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    String yaml = String.format(YAML, 1, "office, cpu, forecast", body);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.builder().build().load(yaml, dir))
+        .isInstanceOf(io.dynamite.api.ConfigException.class)
+        .extracting(e -> ((io.dynamite.api.ConfigException) e).problems().stream()
+            .map(io.dynamite.api.ConfigProblem::path).toList())
+        .asList()
+        .contains("Dynamite.ScalingPolicy.office.schedule[0].cron", "Dynamite.ScalingPolicy.cpu.treshold",
+            "Dynamite.ScalingPolicy.cpu.threshold", "Dynamite.ScalingPolicy.cpu.steps[0].adjustment",
+            "Dynamite.ScalingPolicy.forecast.on_missing.scale_up_to");
+  }
+
   // ---- scheduled ---------------------------------------------------------------------------------
 
   private static final String OFFICE = """
