@@ -15,10 +15,17 @@ import java.util.Objects;
  * that recommends something recommends less, and then to the highest of those recommendations.
  * The result is clamped to min/max, and every clamp is explained in the decision record.
  *
+ * <p>A {@link Bound} is not a recommendation of its own: it limits the combined result from below
+ * (floor) and above (ceiling). It changes the count only when the other policies' combined
+ * recommendation (or, with none, the current count) lies outside it, so a floor alone never scales
+ * a service down and a ceiling alone never scales it up. Several bounds combine to the highest
+ * floor and the lowest ceiling; when they cross, the floor wins. Its optional {@code desired} is an
+ * ordinary recommendation that takes part in the combination like a {@link ScaleTo}.
+ *
  * @since 0.1
  */
 public sealed interface ScalingDecision
-    permits ScalingDecision.Hold, ScalingDecision.Scale, ScalingDecision.ScaleTo {
+    permits ScalingDecision.Hold, ScalingDecision.Scale, ScalingDecision.ScaleTo, ScalingDecision.Bound {
 
   /** The variants of {@link ScalingDecision}. */
   enum Kind {
@@ -27,7 +34,9 @@ public sealed interface ScalingDecision
     /** Scale in one direction by steps. */
     SCALE,
     /** Run a desired number of instances. */
-    SCALE_TO
+    SCALE_TO,
+    /** Keep the count within a floor and a ceiling. */
+    BOUND
   }
 
   /**
@@ -77,6 +86,19 @@ public sealed interface ScalingDecision
    */
   static ScaleTo scaleTo(int desired, String reason) {
     return new ScaleTo(desired, reason);
+  }
+
+  /**
+   * Creates a bound decision without a desired count.
+   *
+   * @param floor the count the service must not go below; not negative
+   * @param ceiling the count the service must not go above; {@link Integer#MAX_VALUE} for none
+   * @param reason why, for humans
+   * @return the decision
+   * @since 0.3
+   */
+  static Bound bound(int floor, int ceiling, String reason) {
+    return new Bound(floor, ceiling, null, reason);
   }
 
   /**
@@ -150,6 +172,39 @@ public sealed interface ScalingDecision
     @Override
     public Kind kind() {
       return Kind.SCALE_TO;
+    }
+  }
+
+  /**
+   * Keep the service's count within {@code [floor, ceiling]} during this evaluation, and
+   * optionally recommend {@code desired}. The engine applies the bound to the combination of the
+   * other recommendations (see {@link ScalingDecision}), then the service's own min/max. A bound
+   * that changes the count is reported as the winning recommendation; one that changes nothing is
+   * recorded like a hold.
+   *
+   * @param floor the lowest count; not negative
+   * @param ceiling the highest count, at least {@code floor}; {@link Integer#MAX_VALUE} for none
+   * @param desired a recommendation that takes part in the combination like a {@link ScaleTo}, or
+   *     null for none
+   * @param reason why, for humans
+   * @since 0.3
+   */
+  record Bound(int floor, int ceiling, @org.jspecify.annotations.Nullable Integer desired, String reason)
+      implements ScalingDecision {
+    /** Validates the components. */
+    public Bound {
+      Objects.requireNonNull(reason, "reason");
+      if (floor < 0 || ceiling < floor) {
+        throw new IllegalArgumentException("need 0 <= floor <= ceiling: floor=" + floor + " ceiling=" + ceiling);
+      }
+      if (desired != null && desired < 0) {
+        throw new IllegalArgumentException("desired must be >= 0: " + desired);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.BOUND;
     }
   }
 }

@@ -46,7 +46,14 @@ final class Pipeline {
       arm(s, now); // nothing recommended and nothing to top up: the common case, kept cheap
       return;
     }
-    Recommendation winner = Combiner.winner(recs);
+    Recommendation winner;
+    if (Combiner.hasBounds(recs)) {
+      List<Recommendation> bounded = new ArrayList<>(recs.size());
+      winner = Combiner.bounded(recs, s.projected(), bounded);
+      recs = bounded;
+    } else {
+      winner = Combiner.winner(recs);
+    }
     Bounds.Decision d = bounds.apply(s, winner == null ? null : winner.count(), now);
     List<ActionRunner.Result> results = act(s, d, winner);
     if (!recs.isEmpty()) {
@@ -198,9 +205,68 @@ final class Pipeline {
     });
   }
 
-  /** Combines recommendations as HPA does: the highest wins, so a scale-down needs every policy's consent. */
+  /**
+   * Combines recommendations as HPA does: the highest wins, so a scale-down needs every policy's
+   * consent. Bounds ({@link ScalingDecision.Bound}) then limit that result: the highest floor and
+   * the lowest ceiling (the floor wins when they cross); without any recommendation they limit the
+   * current count. A bound that changes the result becomes the winner.
+   */
   static final class Combiner {
     private Combiner() {}
+
+    static boolean hasBounds(List<Recommendation> recs) {
+      for (Recommendation r : recs) {
+        if (r.decision() instanceof ScalingDecision.Bound) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * The winner with bounds applied. {@code out} receives the recommendations to record: the
+     * ordinary ones, the desired counts of bounds, and the bound that decided, if one did.
+     */
+    static @Nullable Recommendation bounded(List<Recommendation> recs, int current, List<Recommendation> out) {
+      Recommendation floor = null;
+      Recommendation ceiling = null;
+      for (Recommendation r : recs) {
+        if (r.decision() instanceof ScalingDecision.Bound b) {
+          if (floor == null || b.floor() > ((ScalingDecision.Bound) floor.decision()).floor()) {
+            floor = r;
+          }
+          if (ceiling == null || b.ceiling() < ((ScalingDecision.Bound) ceiling.decision()).ceiling()) {
+            ceiling = r;
+          }
+          if (b.desired() != null) {
+            out.add(r);
+          }
+        } else {
+          out.add(r);
+        }
+      }
+      Recommendation winner = winner(out);
+      int lo = ((ScalingDecision.Bound) floor.decision()).floor();
+      int hi = Math.max(lo, ((ScalingDecision.Bound) ceiling.decision()).ceiling());
+      int base = winner == null ? current : winner.count();
+      Recommendation decider = null;
+      int count = base;
+      if (base < lo) {
+        decider = floor;
+        count = lo;
+      } else if (base > hi) {
+        decider = ceiling;
+        count = hi;
+      }
+      if (decider == null) {
+        return winner;
+      }
+      Recommendation d = decider;
+      out.removeIf(r -> r.binding() == d.binding()); // its desired count was limited by its own bound
+      Recommendation bound = new Recommendation(d.binding(), d.decision(), count, List.of(), d.before(), d.samples());
+      out.add(bound);
+      return bound;
+    }
 
     static @Nullable Recommendation winner(List<Recommendation> recs) {
       Recommendation best = null;

@@ -6,6 +6,9 @@ import io.dynamite.api.spi.MetricSourceProvider;
 import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.api.spi.ScalingTargetProvider;
 import io.dynamite.core.policy.ThresholdPolicyProvider;
+import io.dynamite.core.policy.predictive.PredictivePolicyProvider;
+import io.dynamite.core.policy.scheduled.ScheduledPolicyProvider;
+import io.dynamite.core.policy.step.StepPolicyProvider;
 import io.dynamite.core.policy.tracking.TargetTrackingPolicyProvider;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -147,6 +150,9 @@ public final class PluginRegistry {
     private Builder() {
       policy(new ThresholdPolicyProvider());
       policy(new TargetTrackingPolicyProvider());
+      policy(new StepPolicyProvider());
+      policy(new ScheduledPolicyProvider());
+      policy(new PredictivePolicyProvider());
     }
 
     /**

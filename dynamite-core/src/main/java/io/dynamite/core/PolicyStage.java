@@ -85,6 +85,10 @@ final class PolicyStage {
       int count = scale.direction() == Direction.UP ? current + scale.steps() : current - scale.steps();
       return new Recommendation(b, decision, count, scale.triggers(), view, samples);
     }
+    if (decision instanceof ScalingDecision.Bound bound) {
+      // not a recommendation by itself: the pipeline applies it to the others' combination
+      return new Recommendation(b, decision, bound.desired() == null ? -1 : bound.desired(), List.of(), view, samples);
+    }
     if (decision instanceof ScalingDecision.ScaleTo to) {
       // "stay at the current count" is a recommendation too: it vetoes other policies' scale-downs
       return new Recommendation(b, decision, to.desired(), List.of(), view, samples);

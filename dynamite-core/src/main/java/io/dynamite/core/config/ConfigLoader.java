@@ -11,6 +11,9 @@ import io.dynamite.api.spi.PluginContext;
 import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.api.state.UnitDefinition;
 import io.dynamite.core.policy.ThresholdPolicyProvider;
+import io.dynamite.core.policy.predictive.PredictivePolicyProvider;
+import io.dynamite.core.policy.scheduled.ScheduledPolicyProvider;
+import io.dynamite.core.policy.step.StepPolicyProvider;
 import io.dynamite.core.policy.tracking.TargetTrackingPolicyProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,7 +148,7 @@ public final class ConfigLoader {
 
   /**
    * Starts a builder with no extra folders, no placeholders, the system UTC clock and the built-in
-   * {@code threshold} and {@code target-tracking} policy types.
+   * {@code threshold}, {@code target-tracking}, {@code step}, {@code scheduled} and {@code predictive} policy types.
    *
    * @return a new builder
    */
@@ -976,6 +979,10 @@ public final class ConfigLoader {
       providers.put(threshold.type(), threshold);
       TargetTrackingPolicyProvider tracking = new TargetTrackingPolicyProvider();
       providers.put(tracking.type(), tracking);
+      for (ScalingPolicyProvider p : List.of(new StepPolicyProvider(), new ScheduledPolicyProvider(),
+          new PredictivePolicyProvider())) {
+        providers.put(p.type(), p);
+      }
     }
 
     /**

@@ -532,7 +532,7 @@ class ConfigLoaderTest {
   @Test
   void rejectsAnUnknownPolicyTypeListingKnownTypes() {
     assertOnly(problems(base("  up:\n      service_type", "  up:\n      type: magic\n      service_type")),
-        "Dynamite.ScalingPolicy.up.type", "unknown policy type 'magic'; known types: target-tracking, threshold");
+        "Dynamite.ScalingPolicy.up.type", "unknown policy type 'magic'; known types: predictive, scheduled, step, target-tracking, threshold");
   }
 
   @Test
@@ -585,7 +585,8 @@ class ConfigLoaderTest {
   @Test
   void validatesPluginPoliciesWithTheirProviderAndLeavesTheirKeysToIt() {
     ConfigLoader loader = ConfigLoader.builder().policyProvider(new FixedProvider()).build();
-    assertThat(loader.policyTypes()).containsExactly("fixed-test", "target-tracking", "threshold");
+    assertThat(loader.policyTypes())
+        .containsExactly("fixed-test", "predictive", "scheduled", "step", "target-tracking", "threshold");
     String ok = base("  ScalingPolicy:\n    up:", "  ScalingPolicy:\n    spare:\n      type: fixed-test\n      count: 2\n    up:");
     DynamiteConfig c = loader.load(ok, dir);
     assertThat(c.policies().get("spare").type()).isEqualTo("fixed-test");
@@ -616,7 +617,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.builder().policyProvider(impostor))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'threshold' is provided by both");
     assertThat(ConfigLoader.builder().policyProvider(new ThresholdPolicyProvider()).build().policyTypes())
-        .containsExactly("target-tracking", "threshold");
+        .containsExactly("predictive", "scheduled", "step", "target-tracking", "threshold");
     assertThatThrownBy(() -> ConfigLoader.builder().policyProviders(Map.of("other", new FixedProvider())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has type 'fixed-test'");
   }

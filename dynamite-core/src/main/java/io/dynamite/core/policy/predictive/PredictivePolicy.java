@@ -1,0 +1,144 @@
+package io.dynamite.core.policy.predictive;
+
+import io.dynamite.api.MetricSeries;
+import io.dynamite.api.PolicyInput;
+import io.dynamite.api.ScalingDecision;
+import io.dynamite.api.spi.ScalingPolicy;
+import io.dynamite.core.policy.predictive.SeasonalMemory.Forecast;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code predictive} policy. Each evaluation observes the current load — the aggregated
+ * value, or the sum of every fresh per-instance value in the engine-kept history — into a {@link
+ * SeasonalMemory}, then forecasts the load from now to {@code forecast_window} ahead as the highest
+ * of the remembered bucket peaks in that span, and answers with a floor of {@code ceil(load /
+ * target)} instances ({@link ScalingDecision#bound}): the engine raises the service to it ahead of
+ * the peak, and never scales down because of it (a falling forecast only removes the floor, as
+ * AWS predictive scaling never scales in). Until {@code min_history} has passed since the first
+ * observation it holds and says why. In {@code forecast_only} mode it always holds and reports the
+ * floor it would set.
+ *
+ * <p>It asks to be evaluated at the next bucket boundary, so the floor moves in time even without
+ * samples. The memory is not persisted: after a restart the history starts again.
+ *
+ * <p>Not thread-safe; the engine calls it from one thread.
+ */
+final class PredictivePolicy implements ScalingPolicy {
+  private final PredictiveSettings settings;
+  private final SeasonalMemory memory;
+  private @Nullable Instant firstObservation;
+  private @Nullable Instant lastObservation;
+  private @Nullable Instant next;
+  private String state = "no observation yet";
+
+  PredictivePolicy(PredictiveSettings settings) {
+    this.settings = settings;
+    this.memory = new SeasonalMemory(settings.season(), settings.resolution(), settings.historySeasons(), settings.zone());
+  }
+
+  @Override
+  public ScalingDecision evaluate(PolicyInput input) {
+    Instant now = input.now();
+    next = memory.nextBoundary(now);
+    Double load = load(input, now);
+    if (load != null) {
+      memory.observe(now, load);
+      if (firstObservation == null) {
+        firstObservation = now;
+      }
+      lastObservation = now;
+    }
+    String observed = load == null ? "no fresh value of " + settings.metric() + " now"
+        : "load now " + num(load);
+    if (firstObservation == null || Duration.between(firstObservation, now).compareTo(settings.minHistory()) < 0) {
+      Duration have = firstObservation == null ? Duration.ZERO : Duration.between(firstObservation, now);
+      state = "collecting history: " + text(have) + " of min_history " + text(settings.minHistory());
+      return ScalingDecision.hold("predictive " + state + " (" + observed + "); not forecasting yet");
+    }
+    Forecast peak = null;
+    Duration res = settings.resolution();
+    Instant end = now.plus(settings.forecastWindow());
+    for (Instant t = now; !t.isAfter(end); t = t.plus(res)) {
+      peak = higher(peak, memory.forecast(t));
+    }
+    peak = higher(peak, memory.forecast(end));
+    if (peak == null) {
+      state = "no history for the next " + text(settings.forecastWindow()) + " yet";
+      return ScalingDecision.hold("predictive: " + state + " (" + observed + ")");
+    }
+    long need = (long) Math.ceil(peak.value() / settings.target() - 1e-9);
+    int floor = (int) Math.max(0, Math.min(Integer.MAX_VALUE, need));
+    String forecast = "forecast peak " + num(peak.value()) + " at " + peak.at() + " (mean of " + peak.seasons()
+        + " past " + settings.season().name().toLowerCase(java.util.Locale.ROOT) + "(s)) within the next "
+        + text(settings.forecastWindow()) + " / target " + num(settings.target()) + " per instance -> floor " + floor;
+    state = forecast + "; " + memory.bucketsWithHistory(now) + " of " + memory.buckets() + " buckets have history";
+    if (settings.forecastOnly()) {
+      return ScalingDecision.hold("predictive (forecast_only): " + forecast + " (" + observed + "); not applied");
+    }
+    return ScalingDecision.bound(floor, Integer.MAX_VALUE, "predictive: " + forecast + " (" + observed + ")");
+  }
+
+  private static @Nullable Forecast higher(@Nullable Forecast a, @Nullable Forecast b) {
+    if (a == null) {
+      return b;
+    }
+    return b != null && b.value() > a.value() ? b : a;
+  }
+
+  /** The total load now: the aggregated value, or the sum of the fresh per-instance values. */
+  private @Nullable Double load(PolicyInput input, Instant now) {
+    Instant oldest = now.minus(settings.health().maxSampleAge());
+    if (settings.aggregated()) {
+      Optional<MetricSeries> s = input.aggregated();
+      return s.isPresent() && !s.get().latestAt().isBefore(oldest) ? s.get().latestValue() : null;
+    }
+    double sum = 0;
+    int n = 0;
+    for (MetricSeries s : input.series()) {
+      if (!s.isAggregated() && !s.latestAt().isBefore(oldest)) {
+        sum += s.latestValue();
+        n++;
+      }
+    }
+    return n == 0 ? null : sum;
+  }
+
+  @Override
+  public @Nullable Instant nextEvaluation() {
+    return next;
+  }
+
+  @Override
+  public String describeState() {
+    return state + (lastObservation == null ? "" : "; last observation at " + lastObservation);
+  }
+
+  static String num(double d) {
+    double r = Math.round(d * 1000) / 1000.0;
+    return r == Math.rint(r) && Math.abs(r) < 1e15 ? Long.toString((long) r) : Double.toString(r);
+  }
+
+  static String text(Duration d) {
+    long s = d.getSeconds();
+    StringBuilder b = new StringBuilder();
+    if (s >= 86400) {
+      b.append(s / 86400).append('d');
+      s %= 86400;
+    }
+    if (s >= 3600) {
+      b.append(s / 3600).append('h');
+      s %= 3600;
+    }
+    if (s >= 60) {
+      b.append(s / 60).append('m');
+      s %= 60;
+    }
+    if (s > 0 || b.length() == 0) {
+      b.append(s).append('s');
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,321 @@
+package io.dynamite.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dynamite.api.MetricQuery;
+import io.dynamite.api.MetricSample;
+import io.dynamite.api.UnitHealth;
+import io.dynamite.api.event.DecisionRecord;
+import io.dynamite.core.config.ConfigLoader;
+import io.dynamite.core.config.DynamiteConfig;
+import io.dynamite.testkit.InMemoryStateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code scheduled}, {@code step} and {@code predictive} policies and the metric-health guard
+ * driven through the real engine on a manual clock (starting 2015-06-18T08:00:00Z, a Thursday),
+ * configured in YAML under a service's {@code policies:}.
+ */
+class BuiltInPoliciesEngineTest {
+  static final MetricQuery CPU = new MetricQuery("webserver", "cpu", false);
+  static final MetricQuery RPS = new MetricQuery("lb", "rps", true);
+
+  private static final String YAML = """
+      Dynamite:
+        ServiceFiles:
+          PathList:
+            - units
+        ETCD:
+          application_base_path: /services
+          metrics_base_path: /metrics
+        Service:
+          web:
+            name_of_unit_file: web@.service
+            min_instance: %d
+            max_instance: 50
+            base_instance_prefix_number: 8080
+            ports_per_instance: 1
+            policies: [%s]
+        ScalingPolicy:
+      %s
+      """;
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void writeUnits() throws IOException {
+    Path units = Files.createDirectories(dir.resolve("units"));
+    Files.writeString(units.resolve("web@.service"), "[Unit]\nDescription=web\n[Service]\nExecStart=/bin/true\n");
+  }
+
+  private EngineHarness harness(int min, String policies, String entries) {
+    String body = entries.lines().map(l -> "    " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    DynamiteConfig c = ConfigLoader.builder().build().load(String.format(YAML, min, policies, body), dir);
+    return new EngineHarness(c, new InMemoryStateStore(), b -> b.reconcileInterval(Duration.ofHours(1))).start();
+  }
+
+  private static List<String> running(EngineHarness h) {
+    return h.target.units().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("web@") && e.getValue() == UnitHealth.RUNNING)
+        .map(Map.Entry::getKey).sorted().toList();
+  }
+
+  private static void advanceTo(EngineHarness h, Instant t) {
+    h.scheduler.advance(Duration.between(h.clock.instant(), t));
+  }
+
+  private static List<DecisionRecord> scaled(EngineHarness h, String policyId) {
+    return h.events.decisions().stream()
+        .filter(d -> d.policyId().equals(policyId) && d.outcome() == DecisionRecord.Outcome.SCALED).toList();
+  }
+
+  /** One sample per running unit (uuid registered to it), then one second on. */
+  private static void cpu(EngineHarness h, double value, int seconds) {
+    for (int i = 0; i < seconds; i++) {
+      for (String unit : running(h)) {
+        h.metrics.register("webserver", "id-" + unit, unit);
+        h.metrics.push(CPU, "id-" + unit, h.clock.instant(), value);
+      }
+      h.scheduler.advance(Duration.ofSeconds(1));
+    }
+  }
+
+  // ---- configuration -----------------------------------------------------------------------------
+
+  @Test
+  void theLoaderKnowsTheNewTypesAndReportsEveryProblemWithItsFullPath() {
+    assertThat(PluginRegistry.builtIn().policies())
+        .containsKeys("threshold", "target-tracking", "step", "scheduled", "predictive");
+    String entries = """
+        office:
+          type: scheduled
+          schedule:
+            - {cron: "0 8 * * MON-FRY", min: 4}
+        cpu:
+          type: step
+          service_type: webserver
+          metric: cpu
+          treshold: 60
+          steps:
+            - {lower: 0, adjustment: 1.5}
+        forecast:
+          type: predictive
+          service_type: lb
+          metric: rps
+          target: 60
+          on_missing: {scale_up_to: 0}
+        """;
+    String body = entries.lines().map(l -> "    " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    String yaml = String.format(YAML, 1, "office, cpu, forecast", body);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.builder().build().load(yaml, dir))
+        .isInstanceOf(io.dynamite.api.ConfigException.class)
+        .extracting(e -> ((io.dynamite.api.ConfigException) e).problems().stream()
+            .map(io.dynamite.api.ConfigProblem::path).toList())
+        .asList()
+        .contains("Dynamite.ScalingPolicy.office.schedule[0].cron", "Dynamite.ScalingPolicy.cpu.treshold",
+            "Dynamite.ScalingPolicy.cpu.threshold", "Dynamite.ScalingPolicy.cpu.steps[0].adjustment",
+            "Dynamite.ScalingPolicy.forecast.on_missing.scale_up_to");
+  }
+
+  // ---- scheduled ---------------------------------------------------------------------------------
+
+  private static final String OFFICE = """
+      office:
+        type: scheduled
+        schedule:
+          - {name: day, cron: "0 8 * * *", duration: 10h, min: 4}
+          - {name: night, cron: "0 18 * * *", duration: 14h, max: 2}
+      """;
+
+  @Test
+  void aScheduledFloorRisesAtEightAndACeilingTakesOverAtSixWithoutAnySample() {
+    Instant start = Instant.parse("2015-06-18T08:00:00Z");
+    try (EngineHarness h = harness(1, "office", OFFICE)) {
+      // the day window is in force at the start: the floor tops the service up from 1 to 4
+      assertThat(running(h)).hasSize(4);
+      DecisionRecord up = scaled(h, "web/office").get(0);
+      assertThat(up.reason()).startsWith("schedule day (cron '0 8 * * *' for 10h) in force since 2015-06-18T08:00:00Z"
+          + " until 2015-06-18T18:00:00Z: min 4 -> floor 4; next change at 2015-06-18T18:00:00Z");
+      assertThat(up.samples()).isZero();
+
+      advanceTo(h, start.plus(Duration.ofHours(10)).minusSeconds(1));
+      assertThat(running(h)).hasSize(4);
+      h.scheduler.advance(Duration.ofSeconds(1)); // 18:00: the night ceiling stops two
+      assertThat(running(h)).hasSize(2);
+      assertThat(scaled(h, "web/office")).last().extracting(DecisionRecord::reason).asString()
+          .contains("night (cron '0 18 * * *' for 14h) in force since 2015-06-18T18:00:00Z").contains("ceiling 2");
+
+      advanceTo(h, start.plus(Duration.ofDays(1)).minusSeconds(1));
+      assertThat(running(h)).hasSize(2);
+      h.scheduler.advance(Duration.ofSeconds(1)); // 08:00 the next day
+      assertThat(running(h)).hasSize(4);
+      assertThat(h.metrics.polls()).isGreaterThan(0);
+      assertThat(h.events.decisions()).allSatisfy(d -> assertThat(d.samples()).isZero());
+    }
+  }
+
+  @Test
+  void aScheduledFloorHoldsBackAnotherPolicysScaleInButNeverScalesDownByItself() {
+    String entries = OFFICE + """
+        cpu:
+          type: step
+          service_type: webserver
+          metric: cpu
+          threshold: 60
+          adjustment_type: exact_capacity
+          steps:
+            - {lower: 0, adjustment: 8}
+            - {upper: 0, adjustment: 1}
+        """;
+    try (EngineHarness h = harness(1, "office, cpu", entries)) {
+      assertThat(running(h)).hasSize(4);
+      cpu(h, 90, 1); // the step asks for exactly 8, above the floor: it wins
+      assertThat(running(h)).hasSize(8);
+      cpu(h, 30, 5); // the step asks for exactly 1; the floor keeps 4
+      assertThat(running(h)).hasSize(4);
+      assertThat(scaled(h, "web/office")).last().extracting(DecisionRecord::reason).asString()
+          .startsWith("schedule day");
+      cpu(h, 30, 60);
+      assertThat(running(h)).hasSize(4);
+    }
+  }
+
+  // ---- step --------------------------------------------------------------------------------------
+
+  private static final String STEP = """
+      cpu:
+        type: step
+        service_type: webserver
+        metric: cpu
+        threshold: 60
+        estimated_instance_warmup: 0
+        max_sample_age: 30
+        %s
+        steps:
+          - {lower: 0, upper: 20, adjustment: 1}
+          - {lower: 20, adjustment: 3}
+          - {upper: 0, lower: -30, adjustment: -1}
+      """;
+
+  @Test
+  void aStepPolicyPicksTheStepThatHoldsTheDistanceToTheThreshold() {
+    try (EngineHarness h = harness(2, "cpu", String.format(STEP, ""))) {
+      cpu(h, 95, 1); // 35 above: +3
+      assertThat(running(h)).hasSize(5);
+      assertThat(scaled(h, "web/cpu").get(0).reason()).startsWith("cpu average 95 over 2 instance(s) is 35 from"
+          + " threshold 60: step [20, +inf) change_in_capacity +3 -> desired 5, current 2");
+      cpu(h, 70, 1); // 10 above: +1
+      assertThat(running(h)).hasSize(6);
+      cpu(h, 50, 1); // 10 below: -1
+      assertThat(running(h)).hasSize(5);
+      cpu(h, 20, 3); // 40 below: in no step
+      assertThat(running(h)).hasSize(5);
+    }
+  }
+
+  // ---- metric health -----------------------------------------------------------------------------
+
+  @Test
+  void aStaleMetricNeverScalesDownAndOnMissingScalesUpByTimerWithoutSamples() {
+    try (EngineHarness h = harness(1, "cpu", String.format(STEP, "on_missing: {scale_up_to: 6}"))) {
+      cpu(h, 95, 1);
+      assertThat(running(h)).hasSize(4); // 1 + 3
+      Instant last = h.clock.instant().minusSeconds(1);
+      // samples stamped long ago (a source replaying old data) at a value that would scale in
+      for (String unit : running(h)) {
+        h.metrics.push(CPU, "id-" + unit, last.minusSeconds(300), 40);
+      }
+      h.scheduler.advance(Duration.ofSeconds(1));
+      assertThat(running(h)).hasSize(4);
+      // nothing arrives any more: 30 s after the newest sample the guard scales up to 6 by its timer
+      advanceTo(h, last.plusSeconds(30));
+      assertThat(running(h)).hasSize(4);
+      h.scheduler.advance(Duration.ofSeconds(1));
+      assertThat(running(h)).hasSize(6);
+      DecisionRecord stale = scaled(h, "web/cpu").get(scaled(h, "web/cpu").size() - 1);
+      assertThat(stale.reason()).startsWith("metric cpu stale since " + last.plusSeconds(30) + " (newest sample at "
+          + last + "), max_sample_age 30s; on_missing scale_up_to 6 (current 4)");
+      assertThat(stale.samples()).isZero();
+      h.scheduler.advance(Duration.ofHours(3));
+      assertThat(running(h)).hasSize(6);
+      assertThat(h.target.stopped()).isEmpty();
+      // fresh samples again: the step policy decides, and may scale in
+      cpu(h, 50, 1);
+      assertThat(running(h)).hasSize(5);
+    }
+  }
+
+  @Test
+  void staleSamplesAreReportedAndNeverScaleDown() {
+    try (EngineHarness h = harness(1, "cpu", String.format(STEP, ""))) {
+      cpu(h, 95, 1);
+      assertThat(running(h)).hasSize(4);
+      h.scheduler.advance(Duration.ofSeconds(40)); // nothing for longer than max_sample_age
+      // then samples stamped two minutes ago (a lagging source), at a value that would scale in
+      Instant old = h.clock.instant().minusSeconds(120);
+      for (int i = 0; i < 5; i++) {
+        for (String unit : running(h)) {
+          h.metrics.push(CPU, "id-" + unit, old.plusSeconds(i), 45);
+        }
+        h.scheduler.advance(Duration.ofSeconds(1));
+      }
+      assertThat(running(h)).hasSize(4);
+      DecisionRecord hold = h.events.decisions().get(h.events.decisions().size() - 1);
+      assertThat(hold.outcome()).isEqualTo(DecisionRecord.Outcome.HOLD);
+      assertThat(hold.reason()).startsWith("metric cpu stale since ").contains("on_missing hold, never scaling down on"
+          + " a stale metric");
+    }
+  }
+
+  // ---- predictive --------------------------------------------------------------------------------
+
+  @Test
+  void thePredictivePolicyScalesAheadOfTheDailyPeakAfterTwoDaysOfHistory() {
+    String entries = """
+        forecast:
+          type: predictive
+          service_type: lb
+          metric: rps
+          metric_aggregated: true
+          target: 60
+          min_history: 2d
+          forecast_window: 1h
+          max_sample_age: 120
+        """;
+    Instant start = Instant.parse("2015-06-18T08:00:00Z");
+    try (EngineHarness h = harness(2, "forecast", entries)) {
+      Instant dayThree = Instant.parse("2015-06-20T00:00:00Z");
+      // 100 rps, 600 rps from 12:00 to 13:00 UTC, one sample a minute; for the first two days the
+      // peak is served by the 2 instances (nothing else scales here) and only remembered
+      Instant until = dayThree.plus(Duration.ofHours(10)).plus(Duration.ofMinutes(59));
+      while (h.clock.instant().isBefore(until)) {
+        Instant now = h.clock.instant();
+        long hour = now.atZone(java.time.ZoneOffset.UTC).getHour();
+        h.metrics.push(RPS, MetricSample.AGGREGATED, now, hour == 12 ? 600 : 100);
+        h.scheduler.advance(Duration.ofMinutes(1));
+      }
+      assertThat(running(h)).hasSize(2);
+      assertThat(scaled(h, "web/forecast")).isEmpty();
+      // 11:00 on day three: one hour ahead of the peak, the floor rises to 600 / 60 = 10
+      advanceTo(h, dayThree.plus(Duration.ofHours(11)));
+      assertThat(running(h)).hasSize(10);
+      DecisionRecord up = scaled(h, "web/forecast").get(0);
+      assertThat(up.at()).isEqualTo(dayThree.plus(Duration.ofHours(11)));
+      assertThat(up.reason()).startsWith("predictive: forecast peak 600 at 2015-06-20T12:00:00Z (mean of 2 past day(s))"
+          + " within the next 1h / target 60 per instance -> floor 10");
+      assertThat(Duration.between(start, up.at())).isGreaterThanOrEqualTo(Duration.ofDays(2));
+      // after the peak the floor falls back, but the predictive policy never scales in by itself
+      advanceTo(h, dayThree.plus(Duration.ofHours(14)));
+      assertThat(running(h)).hasSize(10);
+    }
+  }
+}
