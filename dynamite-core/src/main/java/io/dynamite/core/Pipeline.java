@@ -2,6 +2,7 @@ package io.dynamite.core;
 
 import io.dynamite.api.Direction;
 import io.dynamite.api.PolicyOutcome;
+import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.event.DecisionRecord;
 import java.time.Duration;
 import java.time.Instant;
