@@ -123,6 +123,19 @@ class FakeFleetTargetContractTest extends FleetTargetContract {
   }
 
   @Test
+  void aStartSurvivesEveryKindOfMutationFaultOnceEach() throws Exception {
+    InstancePlan p = plan(6);
+    fleet.randomMutationFaults(0, 0, Duration.ofMillis(300));
+    fleet.injectMutationFaults(FakeFleetServer.MutationFault.values());
+    get(target.start(p));
+    assertThat(fleet.injectedFaults()).hasSize(FakeFleetServer.MutationFault.values().length);
+    assertThat(fleet.unitNames()).containsExactlyInAnyOrder(p.id().unitName(), p.attached().get(0).name());
+    assertThat(fleet.unit(p.id().unitName())).get().extracting(FakeFleetServer.Unit::desiredState).isEqualTo("launched");
+    get(target.stop(p));
+    assertThat(fleet.unitNames()).isEmpty();
+  }
+
+  @Test
   void slowStarterIsAwaited() throws Exception {
     fleet.setStartDelay(Duration.ofMillis(300));
     InstancePlan p = plan(3);
