@@ -24,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>every unit of the instance is running or starting.
  * </ol>
  *
+ * <p>An instance that passes 1 to 4 but has units that are stopped (submitted, never launched) and
+ * none failed is a start that was cut off (a leader deposed mid-start whose intent was lost with a
+ * wiped store): its start is finished instead, through an ordinary start of the same plan, which
+ * the target performs idempotently (and undoes if it fails).
+ *
  * <p>Only names and health are compared: a target's listing carries no unit file, so a unit with
  * the right name and other contents is adopted too (the fleet target would refuse to start over
  * it, and stopping it removes only these names). Anything that fails the rule is left untouched.
@@ -39,7 +44,7 @@ final class Adoption {
    * @param plan the instance it would be
    * @param refusal why it cannot be adopted, or null if it can
    */
-  record LookAlike(ServiceState service, InstancePlan plan, @Nullable String refusal) {
+  record LookAlike(ServiceState service, InstancePlan plan, @Nullable String refusal, boolean halfStarted) {
     boolean adoptable() {
       return refusal == null;
     }
@@ -71,7 +76,9 @@ final class Adoption {
         return null; // S@<n> with a number outside S's numbering: not one of S's instances
       }
       InstancePlan plan = s.plan(n);
-      return new LookAlike(s, plan, refusal(s, plan, units, known));
+      String why = refusal(s, plan, units, known);
+      boolean half = why != null && why.endsWith(" is stopped") && halfStarted(plan, units);
+      return new LookAlike(s, plan, half ? null : why, half);
     }
     return null;
   }
@@ -101,6 +108,32 @@ final class Adoption {
     return null;
   }
 
+  /** Every unit of the plan exists, none failed or unknown: a start cut off between submit and launch. */
+  private static boolean halfStarted(InstancePlan plan, Map<String, UnitStatus> units) {
+    for (String u : plan.unitNames()) {
+      UnitStatus st = units.get(u);
+      if (st == null || st.health() == UnitHealth.FAILED || st.health() == UnitHealth.UNKNOWN) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Finishes the start of a half-started look-alike: claims its number and starts the same plan
+   * (idempotent on the target; undone if it fails).
+   *
+   * @return false if its number could not be claimed
+   */
+  static boolean finish(LookAlike l, ActionRunner runner) {
+    ServiceState s = l.service();
+    if (!l.halfStarted() || !s.claim(l.plan().number())) {
+      return false;
+    }
+    runner.start(s, l.plan(), "finishing a start found half-done on the target without a record", 1);
+    return true;
+  }
+
   /** The n of {@code <service>@<n>.service} in plain decimal, or -1. */
   static int number(String service, String unit) {
     String prefix = service + "@";
@@ -124,7 +157,7 @@ final class Adoption {
    */
   static @Nullable Instance adopt(LookAlike l, java.time.Instant now) {
     ServiceState s = l.service();
-    if (!l.adoptable() || !s.claim(l.plan().number())) {
+    if (!l.adoptable() || l.halfStarted() || !s.claim(l.plan().number())) {
       return null;
     }
     Instance inst = new Instance(l.plan(), Instance.Phase.RUNNING, now);

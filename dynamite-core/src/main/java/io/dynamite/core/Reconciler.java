@@ -74,6 +74,15 @@ final class Reconciler {
         awaiting.addAll(l.plan().unitNames());
         continue;
       }
+      if (l.halfStarted()) {
+        if (Adoption.finish(l, runner)) {
+          known.addAll(l.plan().unitNames());
+          recorder.drift(name, EngineEvent.DriftDetected.Drift.ADOPTED, "unit matches service " + l.service().id()
+              + "'s template exactly, was listed by two reconciliations without being known and some of its units"
+              + " were never launched; finishing its start");
+        }
+        continue;
+      }
       Instance inst = Adoption.adopt(l, now);
       if (inst != null) {
         ServiceState s = l.service();

@@ -170,6 +170,14 @@ final class Recovery {
       if (l == null || !l.adoptable()) {
         continue; // the reconciliation that follows reports it once; it stays untouched
       }
+      if (l.halfStarted()) {
+        if (Adoption.finish(l, runner)) {
+          known.addAll(l.plan().unitNames());
+          recorder.drift(unit, EngineEvent.DriftDetected.Drift.ADOPTED, "unit matches service " + l.service().id()
+              + "'s template exactly but has no record and some of its units were never launched; finishing its start");
+        }
+        continue;
+      }
       Instance inst = Adoption.adopt(l, now);
       if (inst != null) {
         known.addAll(inst.plan.unitNames());

@@ -172,4 +172,22 @@ class AdoptionTest {
       assertThat(drift(h, Drift.ADOPTED)).containsExactly("a@12023.service");
     }
   }
+
+  @Test
+  void aHalfStartedLookAlikeWithoutRecordHasItsStartFinished() {
+    // a leader deposed between submit and launch, and the store that held its intent wiped
+    EngineHarness h = new EngineHarness(config(1, c -> c));
+    h.target.setUnit("a_logger@12023.service", UnitHealth.STOPPED);
+    h.target.setUnit("a@12023.service", UnitHealth.RUNNING);
+    try (h) {
+      h.start();
+      assertThat(h.target.actions()).extracting(a -> a.kind() + " " + a.plan().id() + " " + a.succeeded())
+          .containsExactly("START a@12023.service true");
+      assertThat(h.target.units()).containsOnlyKeys("a_logger@12023.service", "a@12023.service");
+      assertThat(h.target.units().values()).containsOnly(UnitHealth.RUNNING);
+      assertThat(h.store.instances()).extracting(r -> r.id().unitName()).containsExactly("a@12023.service");
+      assertThat(h.store.intents()).isEmpty();
+      assertThat(h.engine.snapshot().services().get(0).view().running()).isEqualTo(1);
+    }
+  }
 }
