@@ -18,7 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Performs actions for real: intent first, then the target call, checked against the leadership
- * term immediately before it is sent; completions come back on the engine thread.
+ * term immediately before it is sent and handed the term, so that a target made of several backend
+ * calls asks it before each one ({@link ScalingTarget#start(io.dynamite.api.InstancePlan,
+ * BooleanSupplier)}); completions come back on the engine thread. See {@code
+ * docs/architecture.md}, "Fencing a deposed leader".
  */
 final class LiveActuator implements Actuator {
   private final ScalingTarget target;
@@ -68,8 +71,8 @@ final class LiveActuator implements Actuator {
     callback.begun();
     inFlight.incrementAndGet();
     CompletionStage<Void> stage = action.kind() == Action.Kind.START
-        ? call(() -> target.start(action.plan()))
-        : call(() -> target.stop(action.plan()));
+        ? call(() -> target.start(action.plan(), term))
+        : call(() -> target.stop(action.plan(), term));
     stage.whenComplete((v, err) -> loop.hop("action completion", () -> {
       // done() only after the outcome is recorded: close() waits for in-flight actions, and the
       // daemon then closes the state store, so the records must be written first

@@ -14,8 +14,13 @@ import java.util.Set;
 /**
  * Compares the engine's instances with the units the target lists, so that counts follow reality
  * (B13): a running instance whose main unit is gone or failed is taken down with all its units
- * (attached units included) before its number is freed and the service topped up again; units
- * named like Dynamite's that the engine does not know are reported once and left untouched.
+ * (attached units included) before its number is freed and the service topped up again.
+ *
+ * <p>Units the engine does not know: one that matches a service's template exactly ({@link
+ * Adoption}'s rule, {@code adopt_unknown} true) is adopted as a running instance and recorded when
+ * two consecutive reconciliations list it unknown and adoptable; the second sighting guards against
+ * a listing taken before one of the engine's own stops completed, whose units would otherwise be
+ * adopted back. Every other unit named like Dynamite's is reported once and left untouched.
  * Engine thread only.
  */
 final class Reconciler {
@@ -24,6 +29,8 @@ final class Reconciler {
   private final ActionRunner runner;
   private final Recorder recorder;
   private final Set<String> reportedUnknown = new HashSet<>();
+  /** Adoptable look-alikes seen by the previous reconciliation. */
+  private Set<String> seenAdoptable = new HashSet<>();
 
   Reconciler(DynamiteConfig config, Iterable<ServiceState> services, ActionRunner runner, Recorder recorder) {
     this.config = config;
@@ -53,12 +60,54 @@ final class Reconciler {
         }
       }
     }
-    for (UnitStatus st : units.values()) {
-      if (!known.contains(st.unitName()) && looksManaged(st.unitName()) && reportedUnknown.add(st.unitName())) {
-        recorder.drift(st.unitName(), EngineEvent.DriftDetected.Drift.UNKNOWN,
-            "unit is named like a Dynamite instance but is not known to the engine; left untouched");
+    Set<String> adoptable = new HashSet<>();
+    Set<String> awaiting = new HashSet<>(); // units of look-alikes seen for the first time
+    Set<String> unknown = new java.util.TreeSet<>(units.keySet());
+    unknown.removeAll(known);
+    for (String name : unknown) {
+      Adoption.LookAlike l = Adoption.examine(services, name, units, known);
+      if (l == null || !l.adoptable()) {
+        continue;
+      }
+      if (!seenAdoptable.contains(name)) {
+        adoptable.add(name); // adopted if the next reconciliation still lists it so
+        awaiting.addAll(l.plan().unitNames());
+        continue;
+      }
+      if (l.halfStarted()) {
+        if (Adoption.finish(l, runner)) {
+          known.addAll(l.plan().unitNames());
+          recorder.drift(name, EngineEvent.DriftDetected.Drift.ADOPTED, "unit matches service " + l.service().id()
+              + "'s template exactly, was listed by two reconciliations without being known and some of its units"
+              + " were never launched; finishing its start");
+        }
+        continue;
+      }
+      Instance inst = Adoption.adopt(l, now);
+      if (inst != null) {
+        ServiceState s = l.service();
+        known.addAll(inst.plan.unitNames());
+        recorder.drift(name, EngineEvent.DriftDetected.Drift.ADOPTED,
+            "unit matches service " + s.id() + "'s template exactly and was listed by two reconciliations"
+                + " without being known; adopted with " + inst.plan.attached().size() + " attached unit(s)");
+        runner.safeWrite(s, "adopted instance " + inst.plan.id(), st -> {
+          st.saveInstance(ServiceState.record(inst));
+          st.saveService(s.record());
+        });
       }
     }
+    for (String name : unknown) {
+      if (known.contains(name) || awaiting.contains(name)) {
+        continue;
+      }
+      Adoption.LookAlike l = Adoption.examine(services, name, units, known);
+      if ((l != null || looksManaged(name)) && reportedUnknown.add(name)) {
+        recorder.drift(name, EngineEvent.DriftDetected.Drift.UNKNOWN,
+            "unit is named like a Dynamite instance but is not known to the engine; left untouched"
+                + (l != null && l.refusal() != null ? " (not adopted: " + l.refusal() + ")" : ""));
+      }
+    }
+    seenAdoptable = adoptable;
   }
 
   private boolean looksManaged(String unit) {

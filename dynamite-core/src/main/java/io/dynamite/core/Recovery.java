@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * from the units the target lists. Every piece of per-service state (instances, number table,
  * backoff) is reset first, so a re-election in the same process starts from the truth and leaks
  * nothing. A recorded instance whose unit is gone is forgotten; an interrupted start whose units
- * all run is completed; any other interrupted action is undone. Engine thread only.
+ * all run is completed; any other interrupted action is undone. Units the store has no record of
+ * (a wiped or foreign store) that match a service's template exactly are adopted as instances and
+ * recorded, following {@link Adoption}'s rule; other units are left untouched. Engine thread only.
  */
 final class Recovery {
   private final DynamiteConfig config;
@@ -116,13 +118,24 @@ final class Recovery {
       }
       rolledBack++;
     }
+    List<Instance> lookAlikes = adoptLookAlikes(state, byName, now);
     summary.add(adopted + " instance(s) adopted, " + dropped + " gone, " + finished
         + " interrupted start(s) completed, " + rolledBack + " interrupted action(s) being undone");
+    if (!lookAlikes.isEmpty()) {
+      List<String> names = new ArrayList<>();
+      for (Instance i : lookAlikes) {
+        names.add(i.unitName());
+      }
+      summary.add(lookAlikes.size() + " unrecorded instance(s) adopted from the target " + names);
+    }
     Map<String, Object> storedDoc = state.configuration();
     if (storedDoc != null && !storedDoc.equals(config.document())) {
       summary.add("configuration differs from the stored one: " + ConfigDiff.describe(storedDoc, config.document()));
     }
     actuator.write(null, "configuration, services and status Running", st -> {
+      for (Instance i : lookAlikes) {
+        st.saveInstance(ServiceState.record(i));
+      }
       st.saveConfiguration(config.document());
       for (ServiceState s : services.values()) {
         st.saveService(s.record());
@@ -130,6 +143,51 @@ final class Recovery {
       st.saveStatus(EngineStatus.RUNNING);
     });
     return String.join("; ", summary);
+  }
+
+  /**
+   * Adopts the units no record or intent accounts for that match a service's template exactly
+   * (a wiped store, or a store of another installation); their records are written with the final
+   * records. Looks at the units in name order, so the outcome does not depend on listing order.
+   */
+  private List<Instance> adoptLookAlikes(StoredState state, Map<String, UnitStatus> byName, Instant now) {
+    Set<String> known = new HashSet<>();
+    for (ServiceState s : services.values()) {
+      for (Instance i : s.all()) {
+        known.addAll(i.plan.unitNames());
+      }
+    }
+    for (InstanceRecord r : state.instances()) {
+      known.add(r.id().unitName());
+      known.addAll(r.attachedUnits());
+    }
+    List<Instance> out = new ArrayList<>();
+    for (String unit : new java.util.TreeSet<>(byName.keySet())) {
+      if (known.contains(unit)) {
+        continue;
+      }
+      Adoption.LookAlike l = Adoption.examine(services.values(), unit, byName, known);
+      if (l == null || !l.adoptable()) {
+        continue; // the reconciliation that follows reports it once; it stays untouched
+      }
+      if (l.halfStarted()) {
+        if (Adoption.finish(l, runner)) {
+          known.addAll(l.plan().unitNames());
+          recorder.drift(unit, EngineEvent.DriftDetected.Drift.ADOPTED, "unit matches service " + l.service().id()
+              + "'s template exactly but has no record and some of its units were never launched; finishing its start");
+        }
+        continue;
+      }
+      Instance inst = Adoption.adopt(l, now);
+      if (inst != null) {
+        known.addAll(inst.plan.unitNames());
+        recorder.drift(unit, EngineEvent.DriftDetected.Drift.ADOPTED,
+            "unit matches service " + l.service().id() + "'s template exactly but has no record; adopted with "
+                + inst.plan.attached().size() + " attached unit(s)");
+        out.add(inst);
+      }
+    }
+    return out;
   }
 
   private static boolean allRunning(InstancePlan plan, Map<String, UnitStatus> byName) {

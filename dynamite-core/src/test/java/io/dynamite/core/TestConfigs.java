@@ -41,6 +41,15 @@ final class TestConfigs {
     return this;
   }
 
+  /** Sets {@code adopt_unknown} of a service added before. */
+  TestConfigs adoptUnknown(String name, boolean adopt) {
+    ServiceConfig c = services.get(ServiceId.of(name));
+    services.put(c.id(), new ServiceConfig(c.id(), c.unitFileName(), c.type(), c.minInstance(), c.maxInstance(),
+        c.baseNumber(), c.portsPerInstance(), c.attached(), c.dependencies(), c.scaleUpPolicy(), c.scaleDownPolicy(),
+        c.unit(), c.raw(), c.policies(), adopt));
+    return this;
+  }
+
   TestConfigs single(String name, int min) {
     String file = name + ".service";
     services.put(ServiceId.of(name), new ServiceConfig(ServiceId.of(name), file, "test", min, null, null, null,

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
@@ -227,6 +228,12 @@ public final class FleetClient implements AutoCloseable {
    *     inactive, or options fleet cannot store
    */
   public CompletionStage<Boolean> createUnit(String name, DesiredState desiredState, List<UnitOption> options) {
+    return createUnit(name, desiredState, options, null);
+  }
+
+  /** {@link #createUnit(String, DesiredState, List)}, asking {@code fence} before every attempt. */
+  CompletionStage<Boolean> createUnit(String name, DesiredState desiredState, List<UnitOption> options,
+      @Nullable BooleanSupplier fence) {
     checkName(name);
     Objects.requireNonNull(desiredState, "desiredState");
     if (isTemplate(name) && desiredState != DesiredState.INACTIVE) {
@@ -237,7 +244,7 @@ public final class FleetClient implements AutoCloseable {
     }
     byte[] body = FleetJson.putBody(desiredState.wireValue(), UnitOptions.normalize(options));
     String what = "create unit " + name;
-    Request req = new Request.Builder().url(unitUrl(name)).put(RequestBody.create(body, JSON)).build();
+    Request req = fenced(new Request.Builder().url(unitUrl(name)).put(RequestBody.create(body, JSON)), fence);
     return call(what, req, (code, resp) -> {
       if (code == 201 || code == 204) {
         return code == 201;
@@ -258,6 +265,11 @@ public final class FleetClient implements AutoCloseable {
    *     inactive
    */
   public CompletionStage<Void> setDesiredState(String name, DesiredState desiredState) {
+    return setDesiredState(name, desiredState, null);
+  }
+
+  /** {@link #setDesiredState(String, DesiredState)}, asking {@code fence} before every attempt. */
+  CompletionStage<Void> setDesiredState(String name, DesiredState desiredState, @Nullable BooleanSupplier fence) {
     checkName(name);
     Objects.requireNonNull(desiredState, "desiredState");
     if (isTemplate(name) && desiredState != DesiredState.INACTIVE) {
@@ -265,7 +277,7 @@ public final class FleetClient implements AutoCloseable {
     }
     byte[] body = FleetJson.putBody(desiredState.wireValue(), null);
     String what = "set " + name + " " + desiredState.wireValue();
-    Request req = new Request.Builder().url(unitUrl(name)).put(RequestBody.create(body, JSON)).build();
+    Request req = fenced(new Request.Builder().url(unitUrl(name)).put(RequestBody.create(body, JSON)), fence);
     return call(what, req, (code, resp) -> {
       if (code == 204 || code == 201) {
         return null;
@@ -281,9 +293,14 @@ public final class FleetClient implements AutoCloseable {
    * @return true if fleet deleted it, false if it did not exist (404)
    */
   public CompletionStage<Boolean> deleteUnit(String name) {
+    return deleteUnit(name, null);
+  }
+
+  /** {@link #deleteUnit(String)}, asking {@code fence} before every attempt. */
+  CompletionStage<Boolean> deleteUnit(String name, @Nullable BooleanSupplier fence) {
     checkName(name);
     String what = "delete unit " + name;
-    Request req = new Request.Builder().url(unitUrl(name)).delete().build();
+    Request req = fenced(new Request.Builder().url(unitUrl(name)).delete(), fence);
     return call(what, req, (code, resp) -> {
       if (code == 204 || code == 200) {
         return true;
@@ -477,7 +494,22 @@ public final class FleetClient implements AutoCloseable {
     }
   }
 
+  /** Tags a mutating request with the fence its every attempt must pass (retries included). */
+  private static Request fenced(Request.Builder b, @Nullable BooleanSupplier fence) {
+    return fence == null ? b.build() : b.tag(Fence.class, new Fence(fence)).build();
+  }
+
+  /** The leadership check of a fenced call. */
+  private record Fence(BooleanSupplier stillLeading) {}
+
   private <T> void attempt(String what, Request request, Handler<T> handler, int attempt, CompletableFuture<T> result) {
+    Fence fence = request.tag(Fence.class);
+    if (fence != null && !fence.stillLeading().getAsBoolean()) {
+      // a deposed leader sends nothing more, not even the retry of a call it sent before
+      result.completeExceptionally(new FleetException(what + ": leadership was lost; not sent (attempt " + attempt + ")",
+          FleetException.NO_RESPONSE, "", false, null));
+      return;
+    }
     try {
       exchange(what, request, handler, attempt, result);
     } catch (Throwable t) {

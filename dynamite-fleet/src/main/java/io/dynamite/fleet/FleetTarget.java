@@ -93,7 +93,23 @@ public final class FleetTarget implements ScalingTarget {
 
   @Override
   public CompletionStage<Void> start(InstancePlan plan) {
+    return start(plan, () -> true);
+  }
+
+  /**
+   * Starts an instance, asking {@code stillLeading} before every {@code PUT} (each retry of one
+   * included). Once it answers false nothing more is sent for this start, not even the destruction
+   * of the units it already created (they belong to the next leader's recovery), and the stage
+   * fails with a non-retryable {@link TargetException}.
+   *
+   * @param plan the instance
+   * @param stillLeading true while the engine's leadership term holds
+   * @return completes when started
+   */
+  @Override
+  public CompletionStage<Void> start(InstancePlan plan, java.util.function.BooleanSupplier stillLeading) {
     Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(stillLeading, "stillLeading");
     List<UnitSpec> submitOrder = new ArrayList<>(plan.attached());
     submitOrder.add(plan.main());
     for (UnitSpec u : submitOrder) {
@@ -110,12 +126,12 @@ public final class FleetTarget implements ScalingTarget {
     Map<String, Boolean> alreadyLaunched = new java.util.concurrent.ConcurrentHashMap<>();
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (UnitSpec u : submitOrder) {
-      chain = chain.thenCompose(v -> submit(u, owned, alreadyLaunched));
+      chain = chain.thenCompose(v -> submit(u, owned, alreadyLaunched, stillLeading));
     }
     for (UnitSpec u : launchOrder) {
       chain = chain.thenCompose(v -> Boolean.TRUE.equals(alreadyLaunched.get(u.name()))
           ? CompletableFuture.completedFuture(null)
-          : client.setDesiredState(u.name(), DesiredState.LAUNCHED).toCompletableFuture());
+          : client.setDesiredState(u.name(), DesiredState.LAUNCHED, stillLeading).toCompletableFuture());
     }
     chain = chain.thenCompose(v -> awaitRunning(plan));
     return chain.handle((v, err) -> {
@@ -123,12 +139,18 @@ public final class FleetTarget implements ScalingTarget {
             log.info("started instance={} units={}", plan.id(), plan.unitNames());
             return CompletableFuture.<Void>completedFuture(null);
           }
-          return rollback(plan, owned, unwrap(err));
+          if (!stillLeading.getAsBoolean()) {
+            log.warn("start interrupted: leadership was lost instance={} error={}", plan.id(), unwrap(err).getMessage());
+            return CompletableFuture.<Void>failedFuture(new TargetException("start of " + plan.id()
+                + " stopped: leadership was lost; its units are left to the next leader", false, unwrap(err)));
+          }
+          return rollback(plan, owned, unwrap(err), stillLeading);
         })
         .thenCompose(f -> f);
   }
 
-  private CompletableFuture<Void> submit(UnitSpec spec, List<String> owned, Map<String, Boolean> launched) {
+  private CompletableFuture<Void> submit(UnitSpec spec, List<String> owned, Map<String, Boolean> launched,
+      java.util.function.BooleanSupplier stillLeading) {
     List<UnitOption> wanted;
     try {
       wanted = UnitOptions.normalize(spec.options());
@@ -153,7 +175,8 @@ public final class FleetTarget implements ScalingTarget {
         return CompletableFuture.completedFuture(null);
       }
       owned.add(spec.name());
-      return client.createUnit(spec.name(), DesiredState.INACTIVE, wanted).toCompletableFuture().thenApply(c -> null);
+      return client.createUnit(spec.name(), DesiredState.INACTIVE, wanted, stillLeading).toCompletableFuture()
+          .thenApply(c -> null);
     });
   }
 
@@ -210,7 +233,8 @@ public final class FleetTarget implements ScalingTarget {
     });
   }
 
-  private CompletableFuture<Void> rollback(InstancePlan plan, List<String> owned, Throwable cause) {
+  private CompletableFuture<Void> rollback(InstancePlan plan, List<String> owned, Throwable cause,
+      java.util.function.BooleanSupplier stillLeading) {
     boolean retryable = !(cause instanceof TargetException) || ((TargetException) cause).retryable();
     List<String> toDestroy = new ArrayList<>();
     for (String n : plan.unitNames()) {
@@ -222,7 +246,7 @@ public final class FleetTarget implements ScalingTarget {
       return CompletableFuture.failedFuture(asTargetException("start of " + plan.id() + " failed", cause));
     }
     log.warn("start failed, destroying its units instance={} units={} error={}", plan.id(), toDestroy, cause.getMessage());
-    return destroyAll(toDestroy).handle((v, err) -> {
+    return destroyAll(toDestroy, stillLeading).handle((v, err) -> {
       TargetException e;
       if (err == null) {
         e = new TargetException("start of " + plan.id() + " failed and its units were destroyed: " + cause.getMessage(), retryable, cause);
@@ -237,8 +261,23 @@ public final class FleetTarget implements ScalingTarget {
 
   @Override
   public CompletionStage<Void> stop(InstancePlan plan) {
+    return stop(plan, () -> true);
+  }
+
+  /**
+   * Stops an instance, asking {@code stillLeading} before every {@code DELETE} (each retry
+   * included); once it answers false nothing more is sent and the stage fails with a non-retryable
+   * {@link TargetException}.
+   *
+   * @param plan the instance
+   * @param stillLeading true while the engine's leadership term holds
+   * @return completes when stopped
+   */
+  @Override
+  public CompletionStage<Void> stop(InstancePlan plan, java.util.function.BooleanSupplier stillLeading) {
     Objects.requireNonNull(plan, "plan");
-    return destroyAll(plan.unitNames())
+    Objects.requireNonNull(stillLeading, "stillLeading");
+    return destroyAll(plan.unitNames(), stillLeading)
         .whenComplete((v, e) -> {
           if (e == null) {
             log.info("stopped instance={} units={}", plan.id(), plan.unitNames());
@@ -247,10 +286,10 @@ public final class FleetTarget implements ScalingTarget {
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(asTargetException("stop of " + plan.id() + " failed", unwrap(e))));
   }
 
-  private CompletableFuture<Void> destroyAll(List<String> names) {
+  private CompletableFuture<Void> destroyAll(List<String> names, java.util.function.BooleanSupplier stillLeading) {
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (String n : names) {
-      chain = chain.thenCompose(v -> client.deleteUnit(n).toCompletableFuture()).thenCompose(v -> awaitGone(n));
+      chain = chain.thenCompose(v -> client.deleteUnit(n, stillLeading).toCompletableFuture()).thenCompose(v -> awaitGone(n));
     }
     return chain;
   }

@@ -75,6 +75,66 @@ class FakeFleetTargetContractTest extends FleetTargetContract {
     assertThat(fleet.unitNames()).isEmpty();
   }
 
+  /** A fence that holds for its first {@code n} questions. */
+  private static java.util.function.BooleanSupplier holdsFor(int n) {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    return () -> asked.incrementAndGet() <= n;
+  }
+
+  private long mutating() {
+    return fleet.requests().stream().filter(r -> !r.method().equals("GET")).count();
+  }
+
+  @Test
+  void aFencedStartSendsNoPutOnceTheFenceFailsAndLeavesWhatExistsToTheNextLeader() {
+    InstancePlan p = plan(3);
+    // the fence holds for the first PUT (the side unit's submit) only
+    assertThatThrownBy(() -> get(target.start(p, holdsFor(1))))
+        .cause()
+        .isInstanceOfSatisfying(TargetException.class, e -> assertThat(e.retryable()).isFalse())
+        .hasMessageContaining("leadership was lost");
+    assertThat(fleet.requests()).filteredOn(r -> r.method().equals("PUT")).extracting(FakeFleetServer.Request::path)
+        .containsExactly("/fleet/v1/units/" + p.attached().get(0).name());
+    assertThat(fleet.requests()).noneMatch(r -> r.method().equals("DELETE"));
+    assertThat(fleet.unitNames()).containsExactly(p.attached().get(0).name());
+  }
+
+  @Test
+  void aFencedCallIsNotRetriedOnceTheFenceFails() {
+    InstancePlan p = plan(4);
+    fleet.etcdOutage(0, 1); // the first attempt answers 503, which the client retries
+    assertThatThrownBy(() -> get(client.createUnit(p.id().unitName(), DesiredState.INACTIVE, p.main().options(), holdsFor(1))))
+        .cause()
+        .isInstanceOfSatisfying(FleetException.class, e -> assertThat(e.retryable()).isFalse())
+        .hasMessageContaining("leadership was lost; not sent (attempt 2)");
+    assertThat(mutating()).isEqualTo(1);
+    assertThat(fleet.unitNames()).isEmpty();
+  }
+
+  @Test
+  void aFencedStopSendsNoDeleteOnceTheFenceFails() throws Exception {
+    InstancePlan p = plan(5);
+    get(target.start(p));
+    fleet.clearRequests();
+    assertThatThrownBy(() -> get(target.stop(p, holdsFor(1))))
+        .cause().hasMessageContaining("leadership was lost");
+    assertThat(fleet.requests()).filteredOn(r -> r.method().equals("DELETE")).hasSize(1);
+    assertThat(fleet.unitNames()).containsExactly(p.id().unitName());
+  }
+
+  @Test
+  void aStartSurvivesEveryKindOfMutationFaultOnceEach() throws Exception {
+    InstancePlan p = plan(6);
+    fleet.randomMutationFaults(0, 0, Duration.ofMillis(300));
+    fleet.injectMutationFaults(FakeFleetServer.MutationFault.values());
+    get(target.start(p));
+    assertThat(fleet.injectedFaults()).hasSize(FakeFleetServer.MutationFault.values().length);
+    assertThat(fleet.unitNames()).containsExactlyInAnyOrder(p.id().unitName(), p.attached().get(0).name());
+    assertThat(fleet.unit(p.id().unitName())).get().extracting(FakeFleetServer.Unit::desiredState).isEqualTo("launched");
+    get(target.stop(p));
+    assertThat(fleet.unitNames()).isEmpty();
+  }
+
   @Test
   void slowStarterIsAwaited() throws Exception {
     fleet.setStartDelay(Duration.ofMillis(300));

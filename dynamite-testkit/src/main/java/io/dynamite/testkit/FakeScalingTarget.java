@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,12 @@ import org.jspecify.annotations.Nullable;
  * they complete after a delay on the given scheduler (use the engine's {@link ManualScheduler}).
  * Failures are injected per service with {@link #failStarts(ServiceId, int)} and {@link
  * #failStops(ServiceId, int)}; a failed start leaves no unit behind.
+ *
+ * <p>Fencing: the fenced forms {@link #start(InstancePlan, BooleanSupplier)} and {@link
+ * #stop(InstancePlan, BooleanSupplier)} ask the supplier before every unit operation, as a real
+ * target should; once it answers false nothing more happens and the action fails, not retryable.
+ * {@link #pauseNextStartBefore(int)} stops the next start in the middle (before one of its unit
+ * operations) until {@link #resumePausedStart()}, to test what a leader deposed mid-start does.
  *
  * @since 0.1
  */
@@ -83,6 +90,9 @@ public final class FakeScalingTarget implements ScalingTarget {
   private Duration delay = Duration.ZERO;
   private @Nullable ScheduledExecutorService delayScheduler;
   private int failLists;
+  private int pauseBefore = -1;
+  private @Nullable Runnable pausedRest;
+  private int fencedRefusals;
 
   /** Creates an empty target that completes every action at once. */
   public FakeScalingTarget() {}
@@ -131,6 +141,57 @@ public final class FakeScalingTarget implements ScalingTarget {
    */
   public synchronized void failLists(int n) {
     failLists = n;
+  }
+
+  /**
+   * Pauses the next start before its unit operation number {@code op} (0 = the first submit);
+   * the operations before it are done, the rest wait for {@link #resumePausedStart()}.
+   *
+   * @param op index of the unit operation to pause before
+   * @return this target
+   */
+  public synchronized FakeScalingTarget pauseNextStartBefore(int op) {
+    if (op < 0) {
+      throw new IllegalArgumentException("op must be >= 0: " + op);
+    }
+    pauseBefore = op;
+    return this;
+  }
+
+  /**
+   * Tells whether a start is paused.
+   *
+   * @return true while a start waits for {@link #resumePausedStart()}
+   */
+  public synchronized boolean startPaused() {
+    return pausedRest != null;
+  }
+
+  /**
+   * Lets the paused start go on, on the calling thread: each remaining unit operation is done
+   * only if the start's fence still holds.
+   *
+   * @throws IllegalStateException if no start is paused
+   */
+  public void resumePausedStart() {
+    Runnable rest;
+    synchronized (this) {
+      rest = pausedRest;
+      pausedRest = null;
+    }
+    if (rest == null) {
+      throw new IllegalStateException("no start is paused");
+    }
+    rest.run();
+  }
+
+  /**
+   * Returns how many unit operations were not done because the action's fence no longer held.
+   *
+   * @return the count; each fenced action counts once
+   */
+  public synchronized int fencedRefusals() {
+    return fencedRefusals;
   }
 
   /**
@@ -210,12 +271,30 @@ public final class FakeScalingTarget implements ScalingTarget {
 
   @Override
   public CompletionStage<Void> start(InstancePlan plan) {
-    return later(() -> doStart(plan));
+    return start(plan, () -> true);
+  }
+
+  @Override
+  public CompletionStage<Void> start(InstancePlan plan, BooleanSupplier stillLeading) {
+    Objects.requireNonNull(stillLeading, "stillLeading");
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    later(() -> startFrom(plan, stillLeading, f, 0)).whenComplete((v, e) -> {
+      if (e != null) {
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
   }
 
   @Override
   public CompletionStage<Void> stop(InstancePlan plan) {
-    return later(() -> doStop(plan));
+    return stop(plan, () -> true);
+  }
+
+  @Override
+  public CompletionStage<Void> stop(InstancePlan plan, BooleanSupplier stillLeading) {
+    Objects.requireNonNull(stillLeading, "stillLeading");
+    return later(() -> doStop(plan, stillLeading));
   }
 
   @Override
@@ -253,21 +332,47 @@ public final class FakeScalingTarget implements ScalingTarget {
     return f;
   }
 
-  private synchronized void doStart(InstancePlan plan) {
-    ServiceId service = plan.id().service();
-    if (take(failStarts, service)) {
-      actions.add(new Action(ActionKind.START, plan, false));
-      throw new TargetException("injected start failure for " + plan.id());
+  /** Runs a start's unit operations from index {@code from}; completes {@code f} unless paused. */
+  private void startFrom(InstancePlan plan, BooleanSupplier fence, CompletableFuture<Void> f, int from) {
+    RuntimeException failure = null;
+    synchronized (this) {
+      if (from == 0 && take(failStarts, plan.id().service())) {
+        actions.add(new Action(ActionKind.START, plan, false));
+        throw new TargetException("injected start failure for " + plan.id());
+      }
+      List<Runnable> ops = new ArrayList<>();
+      for (UnitSpec u : plan.attached()) {
+        ops.add(() -> submit(u));
+      }
+      ops.add(() -> submit(plan.main()));
+      ops.add(() -> launch(plan.main()));
+      for (UnitSpec u : plan.attached()) {
+        ops.add(() -> launch(u));
+      }
+      for (int i = from; i < ops.size() && failure == null; i++) {
+        if (i == pauseBefore && pausedRest == null) {
+          int at = i;
+          pauseBefore = -1;
+          pausedRest = () -> startFrom(plan, fence, f, at);
+          return;
+        }
+        if (!fence.getAsBoolean()) {
+          fencedRefusals++;
+          actions.add(new Action(ActionKind.START, plan, false));
+          failure = new TargetException("leadership was lost; start of " + plan.id() + " stopped", false, null);
+        } else {
+          ops.get(i).run();
+        }
+      }
+      if (failure == null) {
+        actions.add(new Action(ActionKind.START, plan, true));
+      }
     }
-    for (UnitSpec u : plan.attached()) {
-      submit(u);
+    if (failure != null) {
+      f.completeExceptionally(failure);
+    } else {
+      f.complete(null);
     }
-    submit(plan.main());
-    launch(plan.main());
-    for (UnitSpec u : plan.attached()) {
-      launch(u);
-    }
-    actions.add(new Action(ActionKind.START, plan, true));
   }
 
   private void submit(UnitSpec u) {
@@ -280,12 +385,17 @@ public final class FakeScalingTarget implements ScalingTarget {
     units.put(u.name(), UnitHealth.RUNNING);
   }
 
-  private synchronized void doStop(InstancePlan plan) {
+  private synchronized void doStop(InstancePlan plan, BooleanSupplier fence) {
     if (take(failStops, plan.id().service())) {
       actions.add(new Action(ActionKind.STOP, plan, false));
       throw new TargetException("injected stop failure for " + plan.id());
     }
     for (String name : plan.unitNames()) {
+      if (!fence.getAsBoolean()) {
+        fencedRefusals++;
+        actions.add(new Action(ActionKind.STOP, plan, false));
+        throw new TargetException("leadership was lost; stop of " + plan.id() + " stopped", false, null);
+      }
       if (units.remove(name) != null) {
         unitOps.add(new UnitOperation(UnitOp.DESTROY, name, List.of()));
       }

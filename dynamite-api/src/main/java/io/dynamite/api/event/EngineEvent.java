@@ -273,7 +273,14 @@ public sealed interface EngineEvent
       /** An instance the engine counts has failed on the target. */
       FAILED,
       /** A unit named like one of the engine's instances exists but the engine does not know it. */
-      UNKNOWN
+      UNKNOWN,
+      /**
+       * A unit the engine did not know matched a service's template exactly (with its attached
+       * units) and was adopted as an instance; see {@code docs/reliability.md}.
+       *
+       * @since 0.2
+       */
+      ADOPTED
     }
 
     /** Validates. */

@@ -115,7 +115,8 @@ public final class ConfigLoader {
       "application_base_path", "metrics_base_path", "ip_api_endpoint", "port_api_endpoint");
   private static final Set<String> SERVICE_KEYS = orderedSet("name_of_unit_file", "type",
       "min_instance", "max_instance", "base_instance_prefix_number", "ports_per_instance",
-      "attached_service", "service_dependency", "scale_up_policy", "scale_down_policy", "policies");
+      "attached_service", "service_dependency", "scale_up_policy", "scale_down_policy", "policies",
+      "adopt_unknown");
   private static final Set<String> THRESHOLD_KEYS = orderedSet("type", "service_type", "metric",
       "metric_aggregated", "comparative_operator", "threshold", "threshold_unit", "period",
       "period_unit", "cooldown_period", "cooldown_period_unit", "legacy_rule", "direction");
@@ -310,7 +311,8 @@ public final class ConfigLoader {
       List<String> dependencies,
       @Nullable String up,
       @Nullable String down,
-      List<String> policies) {
+      List<String> policies,
+      boolean adoptUnknown) {
 
     boolean isAttached() {
       return ServiceConfig.ATTACHED_TYPE.equals(type);
@@ -691,6 +693,14 @@ public final class ConfigLoader {
       String up = policyRef(e, "scale_up_policy", path);
       String down = policyRef(e, "scale_down_policy", path);
       List<String> listed = t.strings(e, "policies", path, "policy names");
+      Boolean adopt = t.bool(e, "adopt_unknown", path);
+      if ((adopt != null && attached) || (Boolean.TRUE.equals(adopt) && unit != null && !template)) {
+        t.problem(path + ".adopt_unknown", attached
+            ? "an attached service's units are adopted with their main unit; set adopt_unknown on"
+                + " the service they are attached to"
+            : "only template services ('@' in name_of_unit_file) adopt unknown units: a numbered"
+                + " unit name is what tells an instance apart");
+      }
       if (attached) {
         if (!attachedNames.isEmpty()) {
           t.problem(path + ".attached_service", "an attached service cannot have attached services"
@@ -705,7 +715,7 @@ public final class ConfigLoader {
       }
       int effectiveMin = min != null ? min : attached ? 0 : 1;
       return new ServiceDraft(name, path, e, unit, type, effectiveMin, max, base, ppi,
-          attachedNames, deps, up, down, listed);
+          attachedNames, deps, up, down, listed, adopt == null || adopt);
     }
 
     private @Nullable String policyRef(Map<?, ?> e, String key, String path) {
@@ -945,7 +955,8 @@ public final class ConfigLoader {
             s.down(),
             Objects.requireNonNull(units.get(s.name())),
             YamlTree.freezeMap(s.entry()),
-            s.policies()));
+            s.policies(),
+            s.adoptUnknown()));
       }
       Map<String, PolicyConfig> policyConfigs = new LinkedHashMap<>();
       for (PolicyDraft d : policies.values()) {

@@ -30,6 +30,11 @@ import org.jspecify.annotations.Nullable;
  * @param raw the entry as parsed, in file order
  * @param policies names of the policies listed under {@code policies:}, in file order; they are
  *     evaluated after the scale_down/scale_up slots' policies
+ * @param adoptUnknown {@code adopt_unknown} (default true): units on the target that the engine
+ *     does not know but that match this template service exactly (main unit {@code
+ *     <service>@<number>.service} with a number of its numbering, and every attached unit {@code
+ *     <attached>@<number>.service}) are adopted as instances instead of being left alone; only
+ *     meaningful for template services that are not attached
  * @since 0.1
  */
 public record ServiceConfig(
@@ -46,7 +51,8 @@ public record ServiceConfig(
     @Nullable String scaleDownPolicy,
     UnitDefinition unit,
     Map<String, Object> raw,
-    List<String> policies) {
+    List<String> policies,
+    boolean adoptUnknown) {
 
   /** The {@code type} value that marks a service as attached to another. */
   public static final String ATTACHED_TYPE = "attached_service";
@@ -84,6 +90,33 @@ public record ServiceConfig(
   }
 
   /**
+   * Creates a service that adopts unknown look-alike units ({@code adopt_unknown: true}, the
+   * default), the form before {@code adopt_unknown} existed.
+   *
+   * @param id the service key
+   * @param unitFileName {@code name_of_unit_file}
+   * @param type {@code type}, or null
+   * @param minInstance {@code min_instance}
+   * @param maxInstance {@code max_instance}, or null
+   * @param baseNumber {@code base_instance_prefix_number}, or null
+   * @param portsPerInstance {@code ports_per_instance}, or null
+   * @param attached {@code attached_service}
+   * @param dependencies {@code service_dependency}
+   * @param scaleUpPolicy the scale-up policy's name, or null
+   * @param scaleDownPolicy the scale-down policy's name, or null
+   * @param unit the loaded unit file
+   * @param raw the entry as parsed
+   * @param policies names of the policies listed under {@code policies:}
+   */
+  public ServiceConfig(ServiceId id, String unitFileName, @Nullable String type, int minInstance,
+      @Nullable Integer maxInstance, @Nullable Integer baseNumber, @Nullable Integer portsPerInstance,
+      List<ServiceId> attached, List<ServiceId> dependencies, @Nullable String scaleUpPolicy,
+      @Nullable String scaleDownPolicy, UnitDefinition unit, Map<String, Object> raw, List<String> policies) {
+    this(id, unitFileName, type, minInstance, maxInstance, baseNumber, portsPerInstance, attached, dependencies,
+        scaleUpPolicy, scaleDownPolicy, unit, raw, policies, true);
+  }
+
+  /**
    * Creates a service without a {@code policies:} list, as configurations in the original format
    * have.
    *
@@ -106,7 +139,7 @@ public record ServiceConfig(
       List<ServiceId> attached, List<ServiceId> dependencies, @Nullable String scaleUpPolicy,
       @Nullable String scaleDownPolicy, UnitDefinition unit, Map<String, Object> raw) {
     this(id, unitFileName, type, minInstance, maxInstance, baseNumber, portsPerInstance, attached, dependencies,
-        scaleUpPolicy, scaleDownPolicy, unit, raw, List.of());
+        scaleUpPolicy, scaleDownPolicy, unit, raw, List.of(), true);
   }
 
   private static void atLeast(String name, @Nullable Integer value, int min) {

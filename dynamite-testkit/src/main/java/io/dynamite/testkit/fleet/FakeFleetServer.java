@@ -119,6 +119,11 @@ public final class FakeFleetServer implements AutoCloseable {
   private Duration startDelay;
   private int outage500;
   private int outage503;
+  private final java.util.ArrayDeque<MutationFault> mutationFaults = new java.util.ArrayDeque<>();
+  private double faultRate;
+  private java.util.@Nullable Random faultRandom;
+  private Duration hang = Duration.ofSeconds(2);
+  private final Map<MutationFault, Integer> injected = new java.util.EnumMap<>(MutationFault.class);
 
   private FakeFleetServer(Builder b) throws IOException {
     this.pageSize = b.pageSize;
@@ -294,6 +299,77 @@ public final class FakeFleetServer implements AutoCloseable {
     this.outage503 = unavailable;
   }
 
+  /**
+   * A fault of one mutating request ({@code PUT} or {@code DELETE} of a unit), as a fleetd whose
+   * etcd is slow or flapping shows them.
+   */
+  public enum MutationFault {
+    /** Answers {@code 500} without applying the request. */
+    ERROR_500_BEFORE,
+    /** Answers {@code 503} without applying the request. */
+    ERROR_503_BEFORE,
+    /** Applies the request, then answers {@code 500} (the write landed, the answer says otherwise). */
+    ERROR_500_AFTER,
+    /** Applies the request, then answers {@code 503}. */
+    ERROR_503_AFTER,
+    /** Holds the request for the hang time, then applies it and answers (a late write). */
+    HANG_THEN_APPLY,
+    /** Applies the request at once, then holds the answer for the hang time (a late answer). */
+    APPLY_THEN_HANG
+  }
+
+  /**
+   * Queues faults for the next mutating requests, one fault per request, in order; they are used
+   * before any random fault.
+   *
+   * @param faults the faults
+   */
+  public synchronized void injectMutationFaults(MutationFault... faults) {
+    mutationFaults.addAll(List.of(faults));
+  }
+
+  /**
+   * Gives every mutating request a fault with probability {@code rate}, the fault chosen
+   * uniformly, from a seeded random sequence (0 turns random faults off).
+   *
+   * @param rate probability from 0 to 1
+   * @param seed the seed, so a run can be repeated
+   * @param hangTime how long {@link MutationFault#HANG_THEN_APPLY} and {@link
+   *     MutationFault#APPLY_THEN_HANG} hold a request
+   */
+  public synchronized void randomMutationFaults(double rate, long seed, Duration hangTime) {
+    if (rate < 0 || rate > 1) {
+      throw new IllegalArgumentException("rate must be from 0 to 1: " + rate);
+    }
+    this.faultRate = rate;
+    this.faultRandom = rate == 0 ? null : new java.util.Random(seed);
+    this.hang = Objects.requireNonNull(hangTime, "hangTime");
+  }
+
+  /**
+   * Returns how many faults of each kind were injected so far.
+   *
+   * @return a copy
+   */
+  public synchronized Map<MutationFault, Integer> injectedFaults() {
+    return new java.util.EnumMap<>(injected);
+  }
+
+  private @Nullable MutationFault nextFault(String method) {
+    if (!method.equals("PUT") && !method.equals("DELETE")) {
+      return null;
+    }
+    MutationFault f = mutationFaults.poll();
+    if (f == null && faultRandom != null && faultRandom.nextDouble() < faultRate) {
+      MutationFault[] all = MutationFault.values();
+      f = all[faultRandom.nextInt(all.length)];
+    }
+    if (f != null) {
+      injected.merge(f, 1, Integer::sum);
+    }
+    return f;
+  }
+
   /** Ends an {@link #etcdOutage} at once. */
   public synchronized void endEtcdOutage() {
     outage500 = 0;
@@ -376,15 +452,20 @@ public final class FakeFleetServer implements AutoCloseable {
   // ---------------------------------------------------------------- HTTP handling
 
   private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
+    boolean answered = false;
+    try {
       byte[] body = ex.getRequestBody().readAllBytes();
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
       String rawQuery = ex.getRequestURI().getRawQuery();
       Response r;
+      MutationFault fault;
+      Duration holdFor;
       synchronized (this) {
         requests.add(
             new Request(method, path, rawQuery == null ? "" : rawQuery, new String(body, StandardCharsets.UTF_8)));
+        fault = null;
+        holdFor = hang;
         if (outage500 > 0) {
           outage500--;
           r = error(500, "");
@@ -392,27 +473,69 @@ public final class FakeFleetServer implements AutoCloseable {
           outage503--;
           r = error(503, "fleet server unable to communicate with etcd").withoutServerHeader();
         } else {
-          r = route(ex, method, path, rawQuery, body);
+          fault = path.startsWith("/fleet/v1/units/") || path.startsWith("/v1-alpha/units/") ? nextFault(method) : null;
+          if (fault == MutationFault.ERROR_500_BEFORE) {
+            r = error(500, "");
+          } else if (fault == MutationFault.ERROR_503_BEFORE) {
+            r = error(503, "fleet server unable to communicate with etcd").withoutServerHeader();
+          } else if (fault == MutationFault.HANG_THEN_APPLY) {
+            r = null;
+          } else {
+            r = route(ex, method, path, rawQuery, body);
+            if (fault == MutationFault.ERROR_500_AFTER) {
+              r = error(500, "");
+            } else if (fault == MutationFault.ERROR_503_AFTER) {
+              r = error(503, "fleet server unable to communicate with etcd").withoutServerHeader();
+            }
+          }
         }
       }
-      if (r == DROP) {
-        // fleet's GET /state/{name} panics on a unit without state: net/http closes the connection
-        // without writing anything. Closing the exchange before sending headers does the same.
+      if (fault == MutationFault.HANG_THEN_APPLY || fault == MutationFault.APPLY_THEN_HANG) {
+        Response ready = r;
+        scheduler.schedule(() -> {
+          Response late = ready;
+          if (late == null) {
+            synchronized (this) {
+              late = route(ex, method, path, rawQuery, body);
+            }
+          }
+          try {
+            send(ex, late);
+          } catch (IOException | RuntimeException e) {
+            // the client gave up waiting: as with a real server, the write stays applied
+          } finally {
+            ex.close();
+          }
+        }, holdFor.toNanos(), TimeUnit.NANOSECONDS);
+        answered = true; // answered later, on the scheduler
         return;
       }
-      if (r.serverHeader) {
-        ex.getResponseHeaders().set("Server", SERVER_HEADER);
+      send(ex, r);
+    } finally {
+      if (!answered) {
+        ex.close();
       }
-      if (r.body == null) {
-        if (r.jsonHeaderWithoutBody) {
-          ex.getResponseHeaders().set("Content-Type", "application/json");
-        }
-        ex.sendResponseHeaders(r.status, -1);
-      } else {
+    }
+  }
+
+  private static void send(HttpExchange ex, Response r) throws IOException {
+    if (r == DROP) {
+      // fleet's GET /state/{name} panics on a unit without state: net/http closes the connection
+      // without writing anything. Closing the exchange before sending headers does the same.
+      return;
+    }
+    if (r.serverHeader) {
+      ex.getResponseHeaders().set("Server", SERVER_HEADER);
+    }
+    if (r.body == null) {
+      if (r.jsonHeaderWithoutBody) {
         ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(r.status, r.body.length);
-        ex.getResponseBody().write(r.body);
       }
+      ex.sendResponseHeaders(r.status, -1);
+    } else {
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(r.status, r.body.length);
+      ex.getResponseBody().write(r.body);
     }
   }
 
