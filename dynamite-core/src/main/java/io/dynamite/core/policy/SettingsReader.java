@@ -301,4 +301,31 @@ public final class SettingsReader {
   public static Set<String> ordered(String... keys) {
     return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(keys)));
   }
+
+  /**
+   * Writes a duration the way the policies' reasons do: {@code 1d2h}, {@code 5m30s}, {@code 0s}.
+   *
+   * @param d the duration; fractions of a second are dropped
+   * @return the text
+   */
+  public static String text(java.time.Duration d) {
+    long s = d.getSeconds();
+    StringBuilder b = new StringBuilder();
+    if (s >= 86400) {
+      b.append(s / 86400).append('d');
+      s %= 86400;
+    }
+    if (s >= 3600) {
+      b.append(s / 3600).append('h');
+      s %= 3600;
+    }
+    if (s >= 60) {
+      b.append(s / 60).append('m');
+      s %= 60;
+    }
+    if (s > 0 || b.length() == 0) {
+      b.append(s).append('s');
+    }
+    return b.toString();
+  }
 }

@@ -4,6 +4,7 @@ import io.dynamite.api.MetricSeries;
 import io.dynamite.api.PolicyInput;
 import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.spi.ScalingPolicy;
+import io.dynamite.core.policy.SettingsReader;
 import io.dynamite.core.policy.predictive.SeasonalMemory.Forecast;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,23 +123,6 @@ final class PredictivePolicy implements ScalingPolicy {
   }
 
   static String text(Duration d) {
-    long s = d.getSeconds();
-    StringBuilder b = new StringBuilder();
-    if (s >= 86400) {
-      b.append(s / 86400).append('d');
-      s %= 86400;
-    }
-    if (s >= 3600) {
-      b.append(s / 3600).append('h');
-      s %= 3600;
-    }
-    if (s >= 60) {
-      b.append(s / 60).append('m');
-      s %= 60;
-    }
-    if (s > 0 || b.length() == 0) {
-      b.append(s).append('s');
-    }
-    return b.toString();
+    return SettingsReader.text(d);
   }
 }

@@ -4,13 +4,12 @@ import io.dynamite.api.ConfigException;
 import io.dynamite.api.ConfigProblem;
 import io.dynamite.api.MetricQuery;
 import io.dynamite.api.PolicySpec;
+import io.dynamite.core.policy.SettingsReader;
 import io.dynamite.core.policy.tracking.ScalingRules.RatePolicy;
 import io.dynamite.core.policy.tracking.ScalingRules.SelectPolicy;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -362,32 +361,12 @@ public record TargetTrackingSettings(
     }
   }
 
+  // one spelling of values and key sets for every built-in policy's messages
   private static String describe(@Nullable Object v) {
-    if (v == null) {
-      return "nothing (null)";
-    }
-    if (v instanceof String str) {
-      return "the string '" + str + "'";
-    }
-    if (v instanceof Boolean) {
-      return "the boolean " + v;
-    }
-    if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
-      return "the integer " + v;
-    }
-    if (v instanceof Number) {
-      return "the number " + v;
-    }
-    if (v instanceof List<?>) {
-      return "a list";
-    }
-    if (v instanceof Map<?, ?>) {
-      return "a mapping";
-    }
-    return "a value of type " + v.getClass().getSimpleName();
+    return SettingsReader.describe(v);
   }
 
   private static Set<String> ordered(String... keys) {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(keys)));
+    return SettingsReader.ordered(keys);
   }
 }
