@@ -11,7 +11,6 @@ import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.api.spi.ScalingTarget;
 import io.dynamite.api.spi.StateStore;
 import io.dynamite.api.spi.VictimSelector;
-import io.dynamite.api.state.StoredState;
 import io.dynamite.core.config.DynamiteConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,8 +98,7 @@ public final class ScalingEngine implements AutoCloseable {
   private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
   private volatile boolean leader;
   private volatile boolean ready;
-  private boolean initializing;
-  private int initFailures;
+  private final Initialization initialization;
 
   private ScalingEngine(Builder b) {
     this.config = Objects.requireNonNull(b.config, "config is required");
@@ -147,6 +144,8 @@ public final class ScalingEngine implements AutoCloseable {
     this.pipeline = new Pipeline(new PolicyStage(recorder), planner, recorder, loop, dryRun);
     this.recovery = new Recovery(config, services, actuator, runner, recorder);
     this.reconciler = new Reconciler(config, order, runner, recorder);
+    this.initialization = new Initialization(recovery, actuator, loop, recorder, initBackoff, clock,
+        () -> leader && !closed(), this::onReady);
     loop.onWake(this::drain);
   }
 
@@ -256,58 +255,17 @@ public final class ScalingEngine implements AutoCloseable {
     log.info("leadership {}", isLeader ? "acquired" : "lost");
     recorder.emit(new EngineEvent.LeadershipChanged(clock.instant(), isLeader));
     if (isLeader) {
-      initialize();
+      initialization.begin();
     } else {
       ready = false;
     }
   }
 
-  private void initialize() {
-    if (closed() || !leader || initializing) {
-      return;
-    }
-    initializing = true;
-    StoredState stored;
-    CompletionStage<List<UnitStatus>> listing;
-    try {
-      stored = recovery.begin();
-    } catch (RuntimeException e) {
-      initFailed("state-store", e);
-      return;
-    }
-    listing = actuator.list();
-    listing.whenComplete((units, err) -> loop.hop("initialisation", () -> {
-      if (err != null) {
-        initFailed("target", unwrap(err));
-      } else {
-        finishInit(stored, units);
-      }
-    }));
-  }
-
-  private void initFailed(String plugin, Throwable e) {
-    initializing = false;
-    initFailures++;
-    Duration delay = initBackoff.delay(initFailures);
-    recorder.pluginFailed(plugin, null, "initialisation failed, retrying in " + delay + ": " + describe(e));
-    loop.schedule("initialisation retry", delay, this::initialize);
-  }
-
-  private void finishInit(StoredState state, List<UnitStatus> units) {
-    initializing = false;
+  /** Initialisation succeeded: the state is rebuilt; reconcile, top up and take what is waiting. */
+  private void onReady(Map<String, UnitStatus> byName, Instant now, String summary) {
     if (closed() || !leader) {
       return;
     }
-    Instant now = clock.instant();
-    Map<String, UnitStatus> byName = index(units);
-    String summary;
-    try {
-      summary = recovery.finish(state, byName, now);
-    } catch (RuntimeException e) {
-      initFailed("state-store", e);
-      return;
-    }
-    initFailures = 0;
     ready = true;
     log.info("state ready: {}", summary);
     recorder.emit(new EngineEvent.Recovered(now, summary));
@@ -392,7 +350,7 @@ public final class ScalingEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  private static Map<String, UnitStatus> index(List<UnitStatus> units) {
+  static Map<String, UnitStatus> index(List<UnitStatus> units) {
     Map<String, UnitStatus> byName = new HashMap<>();
     for (UnitStatus u : units) {
       byName.put(u.unitName(), u);

@@ -1,7 +1,5 @@
 package io.dynamite.core.policy.tracking;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.dynamite.api.Direction;
 import io.dynamite.api.InstanceId;
 import io.dynamite.api.InstanceView;
@@ -14,33 +12,22 @@ import io.dynamite.api.PolicySpec;
 import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.ServiceId;
 import io.dynamite.api.ServiceView;
+import io.dynamite.core.policy.PolicyInputs.Series;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link TargetTrackingPolicy} on hand-made inputs: the mapping from {@link PolicyInput}. */
 class TargetTrackingPolicyTest {
   static final ServiceId WEB = ServiceId.of("web");
   static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
 
-  record Series(String uuid, @Nullable InstanceId instanceId, double latestValue, Instant latestAt)
-      implements MetricSeries {
-    @Override
-    public Optional<InstanceId> instance() {
-      return Optional.ofNullable(instanceId);
-    }
-
-    @Override
-    public List<MetricSample> window() {
-      return List.of();
-    }
-  }
 
   private static TargetTrackingPolicy policy(boolean aggregated, @Nullable Direction direction, Object... kv) {
     Map<String, Object> s = new LinkedHashMap<>();
