@@ -14,8 +14,8 @@ import io.dynamite.etcd.EtcdMetricSource;
 import io.dynamite.etcd.EtcdSettings;
 import io.dynamite.fleet.FleetClient;
 import io.dynamite.fleet.FleetTarget;
-import io.dynamite.testkit.FakeMetricSource;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.InMemoryMetricSource;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  * The one-command demo: the real {@link ScalingEngine} scales service {@code webserver} (min 2,
  * max 8) on a {@link FakeFleetServer} reached over real HTTP through {@link FleetTarget}, while a
  * synthetic day of load (a daily curve with a spike) plays on an {@link AcceleratedClock}. Metrics
- * go through the testkit's in-memory source, or with {@code --etcd} through a real etcd in the
+ * go through the sandbox's in-memory source, or with {@code --etcd} through a real etcd in the
  * original key layout, written and read back by {@link EtcdMetricSource}.
  *
  * <p>Each running instance reports {@code cpu_user} = total load / running instances (plus noise),
@@ -276,7 +276,7 @@ final class Demo {
   }
 
   private static final class InMemoryMetrics implements Metrics {
-    private final FakeMetricSource source = new FakeMetricSource();
+    private final InMemoryMetricSource source = new InMemoryMetricSource();
     private final Set<String> registered = new HashSet<>();
 
     @Override
@@ -287,7 +287,7 @@ final class Demo {
     @Override
     public void report(String uuid, String unitName, Instant at, double cpu) {
       if (registered.add(uuid)) {
-        source.register("webserver", uuid, unitName);
+        source.register(uuid, unitName);
       }
       source.push(CPU, uuid, at, cpu);
     }

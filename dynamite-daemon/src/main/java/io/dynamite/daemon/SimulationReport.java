@@ -1,11 +1,11 @@
 package io.dynamite.daemon;
 
-import io.dynamite.core.sim.ServiceModel;
-import io.dynamite.core.sim.Scores;
-import io.dynamite.core.sim.Simulation;
-import io.dynamite.core.sim.SimulationResult;
-import io.dynamite.core.sim.Timeline;
-import io.dynamite.core.sim.Trace;
+import io.dynamite.sim.ServiceModel;
+import io.dynamite.sim.Scores;
+import io.dynamite.sim.Simulation;
+import io.dynamite.sim.SimulationResult;
+import io.dynamite.sim.Timeline;
+import io.dynamite.sim.Trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -11,7 +11,7 @@ import io.dynamite.api.state.StoredState;
 import io.dynamite.etcd.EtcdSettings;
 import io.dynamite.etcd.EtcdStateStore;
 import io.dynamite.testkit.etcd.EtcdProcess;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;

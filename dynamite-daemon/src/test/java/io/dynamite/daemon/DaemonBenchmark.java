@@ -3,7 +3,7 @@ package io.dynamite.daemon;
 import static org.awaitility.Awaitility.await;
 
 import io.dynamite.testkit.etcd.EtcdProcess;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

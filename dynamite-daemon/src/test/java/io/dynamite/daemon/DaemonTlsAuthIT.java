@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dynamite.testkit.etcd.EtcdProcess;
 import io.dynamite.testkit.etcd.TestCertificates;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dynamite.testkit.etcd.EtcdProcess;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import io.dynamite.testkit.fleet.UnixSocketRelay;
 import java.nio.file.Path;
 import java.time.Duration;

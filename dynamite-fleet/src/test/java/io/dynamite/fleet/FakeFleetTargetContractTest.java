@@ -11,7 +11,7 @@ import io.dynamite.api.UnitHealth;
 import io.dynamite.api.UnitOption;
 import io.dynamite.api.UnitSpec;
 import io.dynamite.api.UnitStatus;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

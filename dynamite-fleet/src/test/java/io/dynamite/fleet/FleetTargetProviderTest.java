@@ -17,7 +17,7 @@ import io.dynamite.api.UnitStatus;
 import io.dynamite.api.spi.PluginContext;
 import io.dynamite.api.spi.ScalingTarget;
 import io.dynamite.api.spi.ScalingTargetProvider;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;

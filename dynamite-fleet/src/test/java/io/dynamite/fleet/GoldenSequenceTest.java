@@ -10,7 +10,7 @@ import io.dynamite.api.InstancePlan;
 import io.dynamite.api.ServiceId;
 import io.dynamite.api.UnitOption;
 import io.dynamite.api.UnitSpec;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.dynamite.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dynamite.api.UnitOption;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import io.dynamite.testkit.fleet.UnixSocketRelay;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.dynamite.api.UnitOption;
 import io.dynamite.api.UnitSpec;
 import io.dynamite.fleet.FleetClient;
 import io.dynamite.fleet.FleetTarget;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,7 @@
 /**
- * A fake fleet: {@link io.dynamite.testkit.fleet.FakeFleetServer} is a real HTTP server on
- * loopback that speaks fleet's HTTP API v1 as observed on a real fleetd (unit create/replace/state
- * decision tree, {@code /state} with simulated systemd transitions, pagination tokens, machines and
- * fleet's exact error bodies), so that a fleet client can be tested end to end without a cluster.
+ * Test helpers around fleet: {@link io.dynamite.testkit.fleet.UnixSocketRelay} puts a unix socket
+ * in front of a TCP fleet (such as {@code io.dynamite.sandbox.fleet.FakeFleetServer}) so that a
+ * client's {@code unix://} transport can be tested.
  */
 @NullMarked
 package io.dynamite.testkit.fleet;

@@ -1,9 +1,0 @@
-/**
- * The simulator: replays a demand trace through the real {@link io.dynamite.core.ScalingEngine}
- * on a virtual clock, against a modelled service, and scores the run. {@link
- * io.dynamite.core.sim.Simulation} is the facade; see {@code docs/simulation.md}.
- */
-@NullMarked
-package io.dynamite.core.sim;
-
-import org.jspecify.annotations.NullMarked;

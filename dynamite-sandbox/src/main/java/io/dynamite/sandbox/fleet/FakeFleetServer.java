@@ -1,0 +1,1422 @@
+package io.dynamite.sandbox.fleet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.dynamite.api.UnitOption;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fake fleetd: a real HTTP server on {@code 127.0.0.1} (random port) serving fleet's HTTP API v1
+ * under {@code /fleet/v1} (and the legacy {@code /v1-alpha}), as a real fleetd v1.0 behaves.
+ *
+ * <p>What it reproduces:
+ *
+ * <ul>
+ *   <li>{@code GET/PUT/DELETE /units/{name}} with fleet's exact PUT decision tree: 415 without
+ *       {@code Content-Type: application/json}, 400 for undecodable bodies, name mismatches, invalid
+ *       names, over-long lines and unresolvable X-Fleet requirements, 409 for a create without
+ *       options or an update without {@code desiredState}, 201 for create/replace (a replace
+ *       without {@code desiredState} resets the unit to {@code inactive}), 204 for a state change,
+ *       400 when activating a template, 500 for an invalid {@code desiredState} on create, and the
+ *       "poisoned unit" of an invalid {@code desiredState} on update (204, then 500 on every
+ *       access and gone from lists).
+ *   <li>Options are stored the way fleet re-parses its unit file: grouped by section, values
+ *       trimmed, newlines split into further options; replace detection compares SHA-1 hashes of
+ *       the serialised file, so whitespace or section-order differences cause a (spurious)
+ *       replace exactly as on a real fleetd.
+ *   <li>{@code currentState} derived from scheduling ({@code inactive}/{@code loaded}/{@code
+ *       launched}); {@code /state} entries simulating systemd: {@code loaded/activating/start}
+ *       during the configurable start delay, then {@code active/running}, or {@code
+ *       failed/failed} for units marked with {@link #failUnit}. Global units ({@code [X-Fleet]
+ *       Global=true}) get one state per machine and no {@code currentState}/{@code machineID} on
+ *       a single-unit GET. Without machines, launched units stay unscheduled.
+ *   <li>{@code GET /state} with {@code machineID}/{@code unitName} filters; {@code GET
+ *       /state/{name}} drops the connection without a response when the unit has no state (fleet's
+ *       handler panics).
+ *   <li>Pagination with fleet's tokens (URL-safe base64 of little-endian {@code uint16 limit,
+ *       uint16 page}), a token whenever a page is full, {@code {}} for empty pages and the token
+ *       errors; machines with {@code PATCH /machines} metadata edits.
+ *   <li>The exact error bodies of a real fleetd, and injectable "etcd down" phases (500 with an
+ *       empty message, then 503).
+ * </ul>
+ *
+ * <p>Every request is recorded ({@link #requests()}) so tests can assert on what went over the
+ * wire. The model can be inspected directly ({@link #unit}, {@link #states}).
+ *
+ * <p>Thread-safety: all methods are thread-safe; the server answers requests concurrently on its
+ * own daemon threads. State transitions after a start delay run on the server's own scheduler, in
+ * real time (it is a real server, clients poll it over the network).
+ *
+ * <p>Not simulated: scheduling constraints other than {@code MachineID} (Conflicts, MachineOf and
+ * MachineMetadata are validated but every unit goes to the first machine), agent TTLs, the state
+ * entry lingering after a DELETE, and the {@code /metrics} endpoint.
+ *
+ * @since 0.1
+ */
+public final class FakeFleetServer implements AutoCloseable {
+  /** The machine every new server starts with, the (anonymised) id of the live captures. */
+  public static final String DEFAULT_MACHINE_ID = "4e3a8f0c2b1d4c6e9a7f5b3d1c0e2a4f";
+
+  private static final String SERVER_HEADER = "fleetd/v1.0.0";
+  private static final Set<String> STATES = Set.of("inactive", "loaded", "launched");
+  private static final Set<String> UNIT_TYPES =
+      Set.of(
+          "automount", "busname", "device", "mount", "path", "scope", "service", "slice",
+          "snapshot", "socket", "swap", "target", "timer");
+  private static final Set<String> TEMPLATE_TYPES =
+      Set.of("path", "service", "socket", "target", "timer");
+  private static final Pattern NAME_CHARS = Pattern.compile("[A-Za-z0-9:_.@\\-\\\\]");
+  private static final Pattern METADATA_PATH = Pattern.compile("^/([^/]+)/metadata/([A-Za-z0-9_.-]+$)");
+  private static final AtomicInteger SERVER_IDS = new AtomicInteger();
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpServer http;
+  private final ExecutorService httpExecutor;
+  private final ScheduledExecutorService scheduler;
+  private final byte[] discovery;
+
+  // Guarded by "this": the whole fleet model.
+  private final Map<String, UnitRecord> units = new TreeMap<>();
+  private final Map<String, Map<String, UnitState>> states = new TreeMap<>();
+  private final Map<String, Machine> machines = new LinkedHashMap<>();
+  private final Map<String, Map<String, String>> metadataOverlay = new LinkedHashMap<>();
+  private final Set<String> failing = new HashSet<>();
+  private final List<Request> requests = new ArrayList<>();
+  private int pageSize;
+  private Duration startDelay;
+  private int outage500;
+  private int outage503;
+  private final java.util.ArrayDeque<MutationFault> mutationFaults = new java.util.ArrayDeque<>();
+  private double faultRate;
+  private java.util.@Nullable Random faultRandom;
+  private Duration hang = Duration.ofSeconds(2);
+  private final Map<MutationFault, Integer> injected = new java.util.EnumMap<>(MutationFault.class);
+
+  private FakeFleetServer(Builder b) throws IOException {
+    this.pageSize = b.pageSize;
+    this.startDelay = b.startDelay;
+    for (Machine m : b.machines) {
+      machines.put(m.id(), m);
+    }
+    try (InputStream in =
+        FakeFleetServer.class.getResourceAsStream("discovery-v1.json")) {
+      this.discovery = Objects.requireNonNull(in, "discovery-v1.json").readAllBytes();
+    }
+    int id = SERVER_IDS.incrementAndGet();
+    this.httpExecutor = Executors.newFixedThreadPool(8, daemon("fake-fleet-" + id + "-http"));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("fake-fleet-" + id + "-systemd"));
+    this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext("/", this::handle);
+    http.setExecutor(httpExecutor);
+    http.start();
+  }
+
+  /**
+   * Starts a server with the defaults: one machine ({@link #DEFAULT_MACHINE_ID}, {@code
+   * 127.0.0.1}), page size 100, no start delay.
+   *
+   * @return the running server; close it when done
+   * @throws UncheckedIOException if the loopback port cannot be bound
+   */
+  public static FakeFleetServer start() {
+    return builder().start();
+  }
+
+  /**
+   * Returns a builder for a server with non-default settings.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the endpoint to give a fleet client, for example {@code http://127.0.0.1:41234}
+   * (without the {@code /fleet/v1} base path).
+   *
+   * @return the endpoint URL
+   */
+  public String endpoint() {
+    return "http://127.0.0.1:" + http.getAddress().getPort();
+  }
+
+  /**
+   * Returns the TCP port the server listens on.
+   *
+   * @return the port
+   */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  /** Stops the server and its threads. Idempotent. */
+  @Override
+  public void close() {
+    http.stop(0);
+    httpExecutor.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  // ---------------------------------------------------------------- configuration at runtime
+
+  /**
+   * Sets how long a launched unit stays {@code activating/start} before it becomes {@code
+   * active/running} (or {@code failed/failed}). Applies to units launched afterwards.
+   *
+   * @param delay zero or positive
+   */
+  public synchronized void setStartDelay(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("negative delay: " + delay);
+    }
+    this.startDelay = delay;
+  }
+
+  /**
+   * Sets fleetd's {@code token_limit}: the page size of every list and the limit every page token
+   * must carry.
+   *
+   * @param size 1 to 65535
+   */
+  public synchronized void setPageSize(int size) {
+    if (size < 1 || size > 0xffff) {
+      throw new IllegalArgumentException("page size out of range: " + size);
+    }
+    this.pageSize = size;
+  }
+
+  /**
+   * Makes the named unit fail whenever it is launched from now on: its {@code /state} ends in
+   * {@code failed/failed} while {@code currentState} stays {@code launched}, as with a real
+   * ExecStart failure.
+   *
+   * @param unitName the full unit name
+   */
+  public synchronized void failUnit(String unitName) {
+    failing.add(Objects.requireNonNull(unitName, "unitName"));
+  }
+
+  /**
+   * Makes a unit running right now fail: every {@code /state} entry of it becomes {@code
+   * failed/failed}, simulating a crash after start.
+   *
+   * @param unitName the full unit name
+   * @return false if the unit has no state
+   */
+  public synchronized boolean crashUnit(String unitName) {
+    Map<String, UnitState> perMachine = states.get(unitName);
+    if (perMachine == null) {
+      return false;
+    }
+    perMachine.replaceAll((m, s) -> new UnitState(s.name(), s.hash(), m, "loaded", "failed", "failed"));
+    return true;
+  }
+
+  /**
+   * Removes a unit behind the client's back, as another fleet user would with {@code fleetctl
+   * destroy}.
+   *
+   * @param unitName the full unit name
+   * @return false if there was no such unit
+   */
+  public synchronized boolean removeUnit(String unitName) {
+    states.remove(unitName);
+    return units.remove(unitName) != null;
+  }
+
+  /**
+   * Adds (or replaces) a heart-beating machine. Units launched afterwards may be scheduled on it;
+   * global units get a state on it.
+   *
+   * @param id the machine id (32 hex characters on a real host)
+   * @param primaryIp its public IP
+   * @param metadata its metadata; copied
+   */
+  public synchronized void addMachine(String id, String primaryIp, Map<String, String> metadata) {
+    machines.put(id, new Machine(id, primaryIp, Map.copyOf(metadata)));
+  }
+
+  /**
+   * Removes a machine (it stops heart-beating). Units scheduled on it keep their state entries;
+   * units launched afterwards with no machine left stay unscheduled.
+   *
+   * @param id the machine id
+   * @return false if unknown
+   */
+  public synchronized boolean removeMachine(String id) {
+    return machines.remove(id) != null;
+  }
+
+  /**
+   * Simulates etcd becoming unreachable, as fleetd reports it: the next {@code timeouts} requests
+   * answer {@code 500 {"error":{"code":500,"message":""}}} (each after etcd's request timeout on a
+   * real server; immediately here), the following {@code unavailable} requests answer {@code 503
+   * fleet server unable to communicate with etcd}; then the server is healthy again. Use {@link
+   * Integer#MAX_VALUE} for an outage that lasts until {@link #endEtcdOutage()}.
+   *
+   * @param timeouts number of 500 answers, zero or more
+   * @param unavailable number of 503 answers after those, zero or more
+   */
+  public synchronized void etcdOutage(int timeouts, int unavailable) {
+    if (timeouts < 0 || unavailable < 0) {
+      throw new IllegalArgumentException("negative count");
+    }
+    this.outage500 = timeouts;
+    this.outage503 = unavailable;
+  }
+
+  /**
+   * A fault of one mutating request ({@code PUT} or {@code DELETE} of a unit), as a fleetd whose
+   * etcd is slow or flapping shows them.
+   */
+  public enum MutationFault {
+    /** Answers {@code 500} without applying the request. */
+    ERROR_500_BEFORE,
+    /** Answers {@code 503} without applying the request. */
+    ERROR_503_BEFORE,
+    /** Applies the request, then answers {@code 500} (the write landed, the answer says otherwise). */
+    ERROR_500_AFTER,
+    /** Applies the request, then answers {@code 503}. */
+    ERROR_503_AFTER,
+    /** Holds the request for the hang time, then applies it and answers (a late write). */
+    HANG_THEN_APPLY,
+    /** Applies the request at once, then holds the answer for the hang time (a late answer). */
+    APPLY_THEN_HANG
+  }
+
+  /**
+   * Queues faults for the next mutating requests, one fault per request, in order; they are used
+   * before any random fault.
+   *
+   * @param faults the faults
+   */
+  public synchronized void injectMutationFaults(MutationFault... faults) {
+    mutationFaults.addAll(List.of(faults));
+  }
+
+  /**
+   * Gives every mutating request a fault with probability {@code rate}, the fault chosen
+   * uniformly, from a seeded random sequence (0 turns random faults off).
+   *
+   * @param rate probability from 0 to 1
+   * @param seed the seed, so a run can be repeated
+   * @param hangTime how long {@link MutationFault#HANG_THEN_APPLY} and {@link
+   *     MutationFault#APPLY_THEN_HANG} hold a request
+   */
+  public synchronized void randomMutationFaults(double rate, long seed, Duration hangTime) {
+    if (rate < 0 || rate > 1) {
+      throw new IllegalArgumentException("rate must be from 0 to 1: " + rate);
+    }
+    this.faultRate = rate;
+    this.faultRandom = rate == 0 ? null : new java.util.Random(seed);
+    this.hang = Objects.requireNonNull(hangTime, "hangTime");
+  }
+
+  /**
+   * Returns how many faults of each kind were injected so far.
+   *
+   * @return a copy
+   */
+  public synchronized Map<MutationFault, Integer> injectedFaults() {
+    return new java.util.EnumMap<>(injected);
+  }
+
+  private @Nullable MutationFault nextFault(String method) {
+    if (!method.equals("PUT") && !method.equals("DELETE")) {
+      return null;
+    }
+    MutationFault f = mutationFaults.poll();
+    if (f == null && faultRandom != null && faultRandom.nextDouble() < faultRate) {
+      MutationFault[] all = MutationFault.values();
+      f = all[faultRandom.nextInt(all.length)];
+    }
+    if (f != null) {
+      injected.merge(f, 1, Integer::sum);
+    }
+    return f;
+  }
+
+  /** Ends an {@link #etcdOutage} at once. */
+  public synchronized void endEtcdOutage() {
+    outage500 = 0;
+    outage503 = 0;
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /**
+   * Returns every request received so far, in arrival order.
+   *
+   * @return an immutable copy
+   */
+  public synchronized List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Forgets the recorded requests. */
+  public synchronized void clearRequests() {
+    requests.clear();
+  }
+
+  /**
+   * Returns a unit as stored (options as fleet re-parsed them).
+   *
+   * @param name the full unit name
+   * @return the unit, empty if absent (or poisoned, which fleet cannot read either)
+   */
+  public synchronized Optional<Unit> unit(String name) {
+    UnitRecord r = units.get(name);
+    if (r == null || r.poisoned) {
+      return Optional.empty();
+    }
+    return Optional.of(r.view(currentState(r)));
+  }
+
+  /**
+   * Returns the names of every readable unit, sorted as fleet sorts them.
+   *
+   * @return an immutable list
+   */
+  public synchronized List<String> unitNames() {
+    List<String> names = new ArrayList<>();
+    units.forEach((n, r) -> {
+      if (!r.poisoned) {
+        names.add(n);
+      }
+    });
+    return List.copyOf(names);
+  }
+
+  /**
+   * Returns the {@code /state} entries of a unit, one per machine it is loaded on.
+   *
+   * @param unitName the full unit name
+   * @return an immutable list, empty if the unit is not loaded anywhere
+   */
+  public synchronized List<UnitState> states(String unitName) {
+    Map<String, UnitState> m = states.get(unitName);
+    return m == null ? List.of() : List.copyOf(m.values());
+  }
+
+  /**
+   * Stores a unit directly, bypassing HTTP, as if another fleet user had submitted it (the unit
+   * is then not Dynamite's). Options are re-parsed as on a PUT.
+   *
+   * @param name the full unit name (not validated)
+   * @param options its options
+   * @param desiredState {@code inactive}, {@code loaded} or {@code launched}
+   */
+  public synchronized void putUnit(String name, List<UnitOption> options, String desiredState) {
+    if (!STATES.contains(desiredState)) {
+      throw new IllegalArgumentException("bad desired state: " + desiredState);
+    }
+    UnitRecord r = new UnitRecord(name, UnitFiles.reparse(options));
+    units.put(name, r);
+    setDesired(r, desiredState);
+  }
+
+  // ---------------------------------------------------------------- HTTP handling
+
+  private void handle(HttpExchange ex) throws IOException {
+    boolean answered = false;
+    try {
+      byte[] body = ex.getRequestBody().readAllBytes();
+      String method = ex.getRequestMethod();
+      String path = ex.getRequestURI().getPath();
+      String rawQuery = ex.getRequestURI().getRawQuery();
+      Response r;
+      MutationFault fault;
+      Duration holdFor;
+      synchronized (this) {
+        requests.add(
+            new Request(method, path, rawQuery == null ? "" : rawQuery, new String(body, StandardCharsets.UTF_8)));
+        fault = null;
+        holdFor = hang;
+        if (outage500 > 0) {
+          outage500--;
+          r = error(500, "");
+        } else if (outage503 > 0) {
+          outage503--;
+          r = error(503, "fleet server unable to communicate with etcd").withoutServerHeader();
+        } else {
+          fault = path.startsWith("/fleet/v1/units/") || path.startsWith("/v1-alpha/units/") ? nextFault(method) : null;
+          if (fault == MutationFault.ERROR_500_BEFORE) {
+            r = error(500, "");
+          } else if (fault == MutationFault.ERROR_503_BEFORE) {
+            r = error(503, "fleet server unable to communicate with etcd").withoutServerHeader();
+          } else if (fault == MutationFault.HANG_THEN_APPLY) {
+            r = null;
+          } else {
+            r = route(ex, method, path, rawQuery, body);
+            if (fault == MutationFault.ERROR_500_AFTER) {
+              r = error(500, "");
+            } else if (fault == MutationFault.ERROR_503_AFTER) {
+              r = error(503, "fleet server unable to communicate with etcd").withoutServerHeader();
+            }
+          }
+        }
+      }
+      if (fault == MutationFault.HANG_THEN_APPLY || fault == MutationFault.APPLY_THEN_HANG) {
+        Response ready = r;
+        scheduler.schedule(() -> {
+          Response late = ready;
+          if (late == null) {
+            synchronized (this) {
+              late = route(ex, method, path, rawQuery, body);
+            }
+          }
+          try {
+            send(ex, late);
+          } catch (IOException | RuntimeException e) {
+            // the client gave up waiting: as with a real server, the write stays applied
+          } finally {
+            ex.close();
+          }
+        }, holdFor.toNanos(), TimeUnit.NANOSECONDS);
+        answered = true; // answered later, on the scheduler
+        return;
+      }
+      send(ex, r);
+    } finally {
+      if (!answered) {
+        ex.close();
+      }
+    }
+  }
+
+  private static void send(HttpExchange ex, Response r) throws IOException {
+    if (r == DROP) {
+      // fleet's GET /state/{name} panics on a unit without state: net/http closes the connection
+      // without writing anything. Closing the exchange before sending headers does the same.
+      return;
+    }
+    if (r.serverHeader) {
+      ex.getResponseHeaders().set("Server", SERVER_HEADER);
+    }
+    if (r.body == null) {
+      if (r.jsonHeaderWithoutBody) {
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+      }
+      ex.sendResponseHeaders(r.status, -1);
+    } else {
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(r.status, r.body.length);
+      ex.getResponseBody().write(r.body);
+    }
+  }
+
+  private Response route(HttpExchange ex, String method, String path, @Nullable String rawQuery, byte[] body) {
+    String rest;
+    if (path.startsWith("/fleet/v1")) {
+      rest = path.substring("/fleet/v1".length());
+    } else if (path.startsWith("/v1-alpha")) {
+      rest = path.substring("/v1-alpha".length());
+    } else {
+      return path.equals("/") ? error(405, "") : error(404, "");
+    }
+    if (rest.isEmpty()) {
+      return error(405, "");
+    }
+    Map<String, List<String>> query = parseQuery(rawQuery);
+    switch (rest) {
+      case "/units":
+        return method.equals("GET") ? listUnits(query) : error(405, "only GET supported against this resource");
+      case "/state":
+        return method.equals("GET") ? listStates(query) : error(405, "only GET supported against this resource");
+      case "/machines":
+        if (method.equals("GET")) {
+          return listMachines(query);
+        }
+        return method.equals("PATCH") ? patchMachines(body) : error(405, "only GET and PATCH supported against this resource");
+      case "/discovery":
+        return method.equals("GET") ? new Response(200, discovery) : error(400, "only HTTP GET supported against this resource");
+      default:
+        break;
+    }
+    if (rest.startsWith("/units/")) {
+      String name = rest.substring("/units/".length());
+      if (name.isEmpty() || name.contains("/")) {
+        return error(404, "");
+      }
+      switch (method) {
+        case "GET":
+          return getUnit(name);
+        case "PUT":
+          return putUnit(ex, name, body);
+        case "DELETE":
+          return deleteUnit(name);
+        default:
+          return error(405, "only GET, PUT and DELETE supported against this resource");
+      }
+    }
+    if (rest.startsWith("/state/")) {
+      String name = rest.substring("/state/".length());
+      if (name.isEmpty() || name.contains("/")) {
+        return error(404, "");
+      }
+      if (!method.equals("GET")) {
+        return error(405, "only GET supported against this resource");
+      }
+      Map<String, UnitState> s = states.get(name);
+      if (s == null || s.isEmpty()) {
+        return DROP;
+      }
+      return ok(stateJson(s.values().iterator().next()));
+    }
+    return error(404, "");
+  }
+
+  private Response getUnit(String name) {
+    UnitRecord r = units.get(name);
+    if (r == null) {
+      return error(404, "unit does not exist");
+    }
+    if (r.poisoned) {
+      return error(500, "");
+    }
+    // A single-unit GET of a global unit has neither currentState nor machineID (B22 in the
+    // Dynamite spec): fleet only derives them for scheduled units.
+    return ok(unitJson(r, r.global ? null : currentState(r)));
+  }
+
+  private Response deleteUnit(String name) {
+    UnitRecord r = units.get(name);
+    if (r == null) {
+      return error(404, "unit does not exist");
+    }
+    if (r.poisoned) {
+      return error(500, "");
+    }
+    units.remove(name);
+    states.remove(name);
+    return new Response(204, null);
+  }
+
+  private Response putUnit(HttpExchange ex, String urlName, byte[] body) {
+    List<String> contentTypes = ex.getRequestHeaders().get("Content-Type");
+    if (contentTypes == null
+        || contentTypes.size() != 1
+        || !contentTypes.get(0).split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
+      return error(415, "only acceptable Content-Type is application/json");
+    }
+    JsonNode root;
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      return error(400, "unable to decode body: EOF");
+    }
+    try {
+      root = json.readTree(text);
+    } catch (JsonEOFException e) {
+      return error(400, "unable to decode body: unexpected EOF");
+    } catch (JsonProcessingException e) {
+      return error(400, "unable to decode body: invalid character " + quoteRune(firstBadChar(text)) + " looking for beginning of value");
+    }
+    if (root == null || root.isNull()) {
+      root = json.createObjectNode();
+    }
+    if (!root.isObject()) {
+      return error(400, "unable to decode body: json: cannot unmarshal " + root.getNodeType().toString().toLowerCase(Locale.ROOT) + " into Go value of type schema.Unit");
+    }
+    String bodyName = text(field(root, "name"));
+    String name = bodyName.isEmpty() ? urlName : bodyName;
+    if (!bodyName.isEmpty() && !bodyName.equals(urlName)) {
+      return error(400, "name in URL " + goQuote(urlName) + " differs from unit name in request body " + goQuote(bodyName));
+    }
+    String invalid = validateName(name);
+    if (invalid != null) {
+      return error(400, invalid);
+    }
+    String desired = text(field(root, "desiredState"));
+    List<UnitOption> options = new ArrayList<>();
+    JsonNode opts = field(root, "options");
+    if (opts != null && opts.isArray()) {
+      for (JsonNode o : opts) {
+        options.add(UnitOption.of(text(field(o, "section")), text(field(o, "name")), text(field(o, "value"))));
+      }
+    }
+    UnitRecord existing = units.get(name);
+    if (existing != null && existing.poisoned) {
+      return error(500, "");
+    }
+    if (existing == null || (!options.isEmpty() && !UnitFiles.hash(options).equals(existing.hash))) {
+      if (existing == null && options.isEmpty()) {
+        return error(409, "unit does not exist and options field empty");
+      }
+      String problem = validateOptions(options);
+      if (problem != null) {
+        return error(400, problem);
+      }
+      String target = desired.isEmpty() ? "inactive" : desired;
+      if (!STATES.contains(target)) {
+        // fleet fails to store the job and answers with an empty 500 (observed live).
+        return error(500, "");
+      }
+      List<UnitOption> stored;
+      try {
+        stored = UnitFiles.reparse(options);
+      } catch (IllegalArgumentException e) {
+        return error(400, e.getMessage());
+      }
+        states.remove(name);
+      UnitRecord r = new UnitRecord(name, stored);
+      // fleet hashes what it was sent (the stored text), so an instance keeps its template's hash
+      r.hash = UnitFiles.hash(options);
+      units.put(name, r);
+      setDesired(r, target);
+      return new Response(201, null);
+    }
+    if (desired.isEmpty()) {
+      return error(409, "must provide DesiredState to update existing unit");
+    }
+    if (name.contains("@.") && !desired.equals("inactive")) {
+      return error(400, "cannot activate template " + goQuote(name));
+    }
+    if (!STATES.contains(desired)) {
+      // Not validated by fleet: the unit's target state becomes garbage and the unit unreadable.
+      existing.poisoned = true;
+        states.remove(name);
+      return new Response(204, null);
+    }
+    if (!desired.equals(existing.desired)) {
+      setDesired(existing, desired);
+    }
+    return new Response(204, null);
+  }
+
+  private Response listUnits(Map<String, List<String>> query) {
+    List<ObjectNode> all = new ArrayList<>();
+    for (UnitRecord r : units.values()) {
+      if (!r.poisoned) {
+        // In lists fleet reports global units as currentState "inactive".
+        all.add(unitJson(r, r.global ? "inactive" : currentState(r)));
+      }
+    }
+    return page(query, all, "units");
+  }
+
+  private Response listStates(Map<String, List<String>> query) {
+    String machine = first(query, "machineID");
+    String unitName = first(query, "unitName");
+    List<ObjectNode> all = new ArrayList<>();
+    for (Map.Entry<String, Map<String, UnitState>> e : states.entrySet()) {
+      if (!unitName.isEmpty() && !e.getKey().equals(unitName)) {
+        continue;
+      }
+      for (UnitState s : new TreeMap<>(e.getValue()).values()) {
+        if (machine.isEmpty() || s.machineId().equals(machine)) {
+          all.add(stateJson(s));
+        }
+      }
+    }
+    return page(query, all, "states");
+  }
+
+  private Response listMachines(Map<String, List<String>> query) {
+    List<ObjectNode> all = new ArrayList<>();
+    for (Machine m : machines.values()) {
+      ObjectNode n = json.createObjectNode();
+      n.put("id", m.id());
+      Map<String, String> md = new TreeMap<>(m.metadata());
+      Map<String, String> overlay = metadataOverlay.getOrDefault(m.id(), Map.of());
+      md.putAll(overlay);
+      md.values().removeIf(String::isEmpty);
+      if (!md.isEmpty()) {
+        ObjectNode mdn = n.putObject("metadata");
+        md.forEach(mdn::put);
+      }
+      if (!m.primaryIp().isEmpty()) {
+        n.put("primaryIP", m.primaryIp());
+      }
+      all.add(n);
+    }
+    return page(query, all, "machines");
+  }
+
+  private Response patchMachines(byte[] body) {
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (IOException e) {
+      return error(400, "unable to decode body: unexpected EOF");
+    }
+    if (root == null || !root.isArray()) {
+      return error(400, "json: cannot unmarshal object into Go value of type []api.machineMetadataOp");
+    }
+    for (JsonNode op : root) {
+      JsonNode v = field(op, "value");
+      if (v != null && !v.isObject() && !v.isNull()) {
+        return error(400, "json: cannot unmarshal string into Go struct field machineMetadataOp.Value of type struct { Value string \"json:\\\"value\\\"\" }");
+      }
+    }
+    for (JsonNode op : root) {
+      String kind = text(field(op, "op"));
+      if (!Set.of("add", "remove", "replace").contains(kind)) {
+        return error(400, "invalid op: expect add, remove, or replace");
+      }
+      if (!METADATA_PATH.matcher(text(field(op, "path"))).matches()) {
+        return error(400, "machine metadata path invalid");
+      }
+      JsonNode v = field(op, "value");
+      if (!kind.equals("remove") && text(v == null ? null : field(v, "value")).isEmpty()) {
+        return error(400, "invalid value: add and replace require a value");
+      }
+    }
+    for (JsonNode op : root) {
+      var m = METADATA_PATH.matcher(text(field(op, "path")));
+      if (!m.matches()) {
+        continue;
+      }
+      Map<String, String> overlay = metadataOverlay.computeIfAbsent(m.group(1), k -> new TreeMap<>());
+      if (text(field(op, "op")).equals("remove")) {
+        // fleet stores an empty tombstone so that a key coming from fleet.conf stays hidden
+        overlay.put(m.group(2), "");
+      } else {
+        overlay.put(m.group(2), text(field(field(op, "value"), "value")));
+      }
+    }
+    Response r = new Response(204, null);
+    r.jsonHeaderWithoutBody = true;
+    return r;
+  }
+
+  private Response page(Map<String, List<String>> query, List<ObjectNode> all, String key) {
+    List<String> tokens = query.getOrDefault("nextPageToken", List.of());
+    int page = 1;
+    if (tokens.size() > 1) {
+      return error(400, "too many values for page token");
+    }
+    if (tokens.size() == 1 && !tokens.get(0).isEmpty()) {
+      String tok = tokens.get(0);
+      int bad = badBase64Index(tok);
+      if (bad >= 0) {
+        return error(400, "illegal base64 data at input byte " + bad);
+      }
+      byte[] raw = Base64.getUrlDecoder().decode(tok);
+      if (raw.length != 4) {
+        return error(400, "illegal base64 data at input byte " + tok.length());
+      }
+      int limit = (raw[0] & 0xff) | (raw[1] & 0xff) << 8;
+      page = (raw[2] & 0xff) | (raw[3] & 0xff) << 8;
+      if (limit != pageSize) {
+        return error(400, "token limit must be " + pageSize);
+      }
+      if (page == 0) {
+        return error(400, "token page must be greater than zero");
+      }
+    }
+    long from = (long) (page - 1) * pageSize;
+    ObjectNode out = json.createObjectNode();
+    if (from < all.size()) {
+      List<ObjectNode> items = all.subList((int) from, (int) Math.min(all.size(), from + pageSize));
+      // fleet emits a token whenever a page is full, so the last page may well be {}
+      if (items.size() == pageSize) {
+        out.put("nextPageToken", token(pageSize, page + 1));
+      }
+      ArrayNode arr = out.putArray(key);
+      items.forEach(arr::add);
+    }
+    return ok(out);
+  }
+
+  // ---------------------------------------------------------------- model
+
+  private void setDesired(UnitRecord r, String desired) {
+    r.desired = desired;
+    long gen = ++r.generation;
+    if (desired.equals("inactive") || machines.isEmpty()) {
+      r.machineId = null;
+      states.remove(r.name);
+      return;
+    }
+    List<String> targets = new ArrayList<>();
+    if (r.global) {
+      targets.addAll(machines.keySet());
+      r.machineId = null;
+    } else {
+      String wanted = r.option("X-Fleet", "MachineID");
+      if (wanted != null && !machines.containsKey(wanted)) {
+        r.machineId = null;
+        states.remove(r.name);
+        return;
+      }
+      r.machineId = wanted != null ? wanted : machines.keySet().iterator().next();
+      targets.add(r.machineId);
+    }
+    Map<String, UnitState> perMachine = new TreeMap<>();
+    boolean fails = failing.contains(r.name);
+    for (String m : targets) {
+      if (desired.equals("loaded")) {
+        perMachine.put(m, new UnitState(r.name, r.hash, m, "loaded", "inactive", "dead"));
+      } else if (startDelay.isZero()) {
+        perMachine.put(m, finalState(r, m, fails));
+      } else {
+        perMachine.put(m, new UnitState(r.name, r.hash, m, "loaded", "activating", "start"));
+      }
+    }
+    states.put(r.name, perMachine);
+    if (desired.equals("launched") && !startDelay.isZero()) {
+      scheduler.schedule(() -> finishStart(r, gen, fails), startDelay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private synchronized void finishStart(UnitRecord r, long gen, boolean fails) {
+    Map<String, UnitState> perMachine = states.get(r.name);
+    // A later change (delete, replace, new desired state) supersedes this pending transition.
+    if (units.get(r.name) != r || r.generation != gen || perMachine == null) {
+      return;
+    }
+    perMachine.replaceAll((m, s) -> finalState(r, m, fails));
+  }
+
+  private UnitState finalState(UnitRecord r, String machine, boolean fails) {
+    return fails
+        ? new UnitState(r.name, r.hash, machine, "loaded", "failed", "failed")
+        : new UnitState(r.name, r.hash, machine, "loaded", "active", "running");
+  }
+
+  private @Nullable String currentState(UnitRecord r) {
+    Map<String, UnitState> s = states.get(r.name);
+    if (s == null || s.isEmpty() || (!r.global && r.machineId == null)) {
+      return "inactive";
+    }
+    return r.desired.equals("launched") ? "launched" : "loaded";
+  }
+
+  private @Nullable String validateOptions(List<UnitOption> options) {
+    if (UnitFiles.hasLongLine(options)) {
+      return "line too long (max 2048 bytes)";
+    }
+    String machineId = null;
+    List<String> peers = new ArrayList<>();
+    List<String> conflicts = new ArrayList<>();
+    List<String> replaces = new ArrayList<>();
+    boolean global = false;
+    for (UnitOption o : options) {
+      if (!o.section().equals("X-Fleet")) {
+        continue;
+      }
+      String v = o.value().strip();
+      switch (o.name().strip()) {
+        case "MachineID":
+        case "X-ConditionMachineID":
+          machineId = v;
+          break;
+        case "MachineOf":
+        case "X-ConditionMachineOf":
+          peers.add(v);
+          break;
+        case "Conflicts":
+        case "X-Conflicts":
+          conflicts.addAll(List.of(v.split("\\s+")));
+          break;
+        case "Replaces":
+          replaces.addAll(List.of(v.split("\\s+")));
+          break;
+        case "Global":
+          global = isTrue(v);
+          break;
+        default:
+          break;
+      }
+    }
+    if (machineId != null && !machineId.isEmpty()) {
+      if (!peers.isEmpty()) {
+        return "MachineID cannot be used with Peers";
+      }
+      if (!conflicts.isEmpty()) {
+        return "MachineID cannot be used with Conflicts";
+      }
+      if (global) {
+        return "MachineID cannot be used with Global";
+      }
+      if (!replaces.isEmpty()) {
+        return "MachineID cannot be used with Replaces";
+      }
+    }
+    if (global) {
+      if (!peers.isEmpty()) {
+        return "Global cannot be used with Peers";
+      }
+      if (!replaces.isEmpty()) {
+        return "Global cannot be used with Replaces";
+      }
+    }
+    if (!conflicts.isEmpty() && !replaces.isEmpty()) {
+      return "Conflicts cannot be used with Replaces";
+    }
+    for (String p : peers) {
+      for (String c : conflicts) {
+        if (glob(c, p)) {
+          return "unresolvable requirements: peer " + goQuote(p) + " matches conflict " + goQuote(c);
+        }
+      }
+      for (String rep : replaces) {
+        if (glob(rep, p)) {
+          return "unresolvable requirements: peer " + goQuote(p) + " matches replace " + goQuote(rep);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isTrue(String v) {
+    return Set.of("true", "yes", "1", "on", "t").contains(v.toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean glob(String pattern, String name) {
+    StringBuilder re = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+    }
+    return name.matches(re.toString());
+  }
+
+  private static @Nullable String validateName(String name) {
+    if (name.isEmpty()) {
+      return "unit name cannot be empty";
+    }
+    if (name.length() > 256) {
+      return "unit name exceeds maximum length (256)";
+    }
+    int dot = name.lastIndexOf('.');
+    if (dot < 0) {
+      return "unit name must contain \".\"";
+    }
+    if (dot == name.length() - 1) {
+      return "unit name cannot end in \".\"";
+    }
+    String type = name.substring(dot + 1);
+    if (!UNIT_TYPES.contains(type)) {
+      return "invalid unit type: " + goQuote(type);
+    }
+    String base = name.substring(0, dot);
+    if (base.contains("@") && !TEMPLATE_TYPES.contains(type)) {
+      return "invalid unit type for template: " + goQuote(type);
+    }
+    for (int i = 0; i < base.length(); i++) {
+      char c = base.charAt(i);
+      if (!NAME_CHARS.matcher(String.valueOf(c)).matches()) {
+        return "invalid character " + quoteRune(c) + " in unit name";
+      }
+    }
+    if (name.startsWith("@")) {
+      return "unit name cannot start in \"@\"";
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- JSON helpers
+
+  private ObjectNode unitJson(UnitRecord r, @Nullable String current) {
+    // Key order as fleet's Go structs serialise them: alphabetical, empty fields omitted.
+    ObjectNode n = json.createObjectNode();
+    if (current != null) {
+      n.put("currentState", current);
+    }
+    n.put("desiredState", r.desired);
+    if (r.machineId != null && !r.global) {
+      n.put("machineID", r.machineId);
+    }
+    n.put("name", r.name);
+    ArrayNode opts = n.putArray("options");
+    for (UnitOption o : r.options) {
+      ObjectNode on = opts.addObject();
+      if (!o.name().isEmpty()) {
+        on.put("name", o.name());
+      }
+      if (!o.section().isEmpty()) {
+        on.put("section", o.section());
+      }
+      if (!o.value().isEmpty()) {
+        on.put("value", o.value());
+      }
+    }
+    return n;
+  }
+
+  private ObjectNode stateJson(UnitState s) {
+    ObjectNode n = json.createObjectNode();
+    n.put("hash", s.hash());
+    n.put("machineID", s.machineId());
+    n.put("name", s.name());
+    n.put("systemdActiveState", s.activeState());
+    n.put("systemdLoadState", s.loadState());
+    n.put("systemdSubState", s.subState());
+    return n;
+  }
+
+  private Response ok(JsonNode node) {
+    try {
+      return new Response(200, json.writeValueAsBytes(node));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a tree", e);
+    }
+  }
+
+  private Response error(int code, String message) {
+    ObjectNode n = json.createObjectNode();
+    ObjectNode e = n.putObject("error");
+    e.put("code", code);
+    e.put("message", message);
+    Response r = ok(n);
+    return new Response(code, r.body);
+  }
+
+  private static @Nullable JsonNode field(@Nullable JsonNode obj, String name) {
+    // Go's encoding/json matches keys case-insensitively.
+    if (obj == null || !obj.isObject()) {
+      return null;
+    }
+    JsonNode exact = obj.get(name);
+    if (exact != null) {
+      return exact;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String text(@Nullable JsonNode n) {
+    return n == null || n.isNull() ? "" : n.asText();
+  }
+
+  private static String goQuote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private static String quoteRune(char c) {
+    return c == '\'' ? "'\\''" : "'" + c + "'";
+  }
+
+  private static char firstBadChar(String text) {
+    String t = text.strip();
+    return t.isEmpty() ? ' ' : t.charAt(0);
+  }
+
+  private static String token(int limit, int page) {
+    byte[] raw = {(byte) limit, (byte) (limit >> 8), (byte) page, (byte) (page >> 8)};
+    return Base64.getUrlEncoder().encodeToString(raw);
+  }
+
+  /** Go's base64 URLEncoding error position: first illegal byte, or the dangling quantum. */
+  private static int badBase64Index(String tok) {
+    int n = tok.length();
+    int pad = tok.indexOf('=');
+    int dataEnd = pad < 0 ? n : pad;
+    for (int i = 0; i < dataEnd; i++) {
+      char c = tok.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      if (!ok) {
+        return i;
+      }
+    }
+    for (int i = dataEnd; i < n; i++) {
+      if (tok.charAt(i) != '=') {
+        return i;
+      }
+    }
+    if (dataEnd % 4 == 1) {
+      return dataEnd - 1;
+    }
+    if (n % 4 != 0) {
+      return n;
+    }
+    return -1;
+  }
+
+  private static Map<String, List<String>> parseQuery(@Nullable String raw) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String part : raw.split("&")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+      out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    }
+    return out;
+  }
+
+  private static String first(Map<String, List<String>> q, String key) {
+    List<String> v = q.get(key);
+    return v == null || v.isEmpty() ? "" : v.get(0);
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  // ---------------------------------------------------------------- types
+
+  private static final Response DROP = new Response(0, null);
+
+  private static final class Response {
+    final int status;
+    final byte @Nullable [] body;
+    boolean serverHeader = true;
+    boolean jsonHeaderWithoutBody;
+
+    Response(int status, byte @Nullable [] body) {
+      this.status = status;
+      this.body = body;
+    }
+
+    Response withoutServerHeader() {
+      // fleet's 503 answers bypass the middleware that adds "Server: fleetd/..."
+      serverHeader = false;
+      return this;
+    }
+  }
+
+  private static final class UnitRecord {
+    final String name;
+    final List<UnitOption> options;
+    final boolean global;
+    String hash;
+    String desired = "inactive";
+    @Nullable String machineId;
+    boolean poisoned;
+    // bumped on every desired-state change so that a pending start transition can tell it is stale
+    long generation;
+
+    UnitRecord(String name, List<UnitOption> options) {
+      this.name = name;
+      this.options = List.copyOf(options);
+      this.hash = UnitFiles.hash(options);
+      String g = option("X-Fleet", "Global");
+      this.global = g != null && isTrue(g);
+    }
+
+    @Nullable String option(String section, String key) {
+      String found = null;
+      for (UnitOption o : options) {
+        if (o.section().equals(section) && o.name().equals(key)) {
+          found = o.value();
+        }
+      }
+      return found;
+    }
+
+    Unit view(@Nullable String current) {
+      return new Unit(name, options, desired, global ? null : current, global ? null : machineId);
+    }
+  }
+
+  /**
+   * One recorded HTTP request.
+   *
+   * @param method the HTTP method
+   * @param path the decoded path, for example {@code /fleet/v1/units/a@1.service}
+   * @param query the raw query string, empty if none
+   * @param body the request body as UTF-8 text, empty if none
+   * @since 0.1
+   */
+  public record Request(String method, String path, String query, String body) {
+    /** Validates the components. */
+    public Request {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(query, "query");
+      Objects.requireNonNull(body, "body");
+    }
+  }
+
+  /**
+   * A unit as the fake stores it.
+   *
+   * @param name the full name
+   * @param options the options as fleet re-parsed them
+   * @param desiredState {@code inactive}, {@code loaded} or {@code launched}
+   * @param currentState derived state; null for global units
+   * @param machineId the machine it is scheduled on; null if unscheduled or global
+   * @since 0.1
+   */
+  public record Unit(
+      String name,
+      List<UnitOption> options,
+      String desiredState,
+      @Nullable String currentState,
+      @Nullable String machineId) {
+    /** Validates and copies the components. */
+    public Unit {
+      Objects.requireNonNull(name, "name");
+      options = List.copyOf(options);
+      Objects.requireNonNull(desiredState, "desiredState");
+    }
+  }
+
+  /**
+   * One entry of {@code /state}: a unit as systemd reports it on one machine.
+   *
+   * @param name the unit name
+   * @param hash SHA-1 of the unit file
+   * @param machineId the machine
+   * @param loadState systemd's load state, for example {@code loaded}
+   * @param activeState systemd's active state, for example {@code active} or {@code failed}
+   * @param subState systemd's sub-state, for example {@code running}
+   * @since 0.1
+   */
+  public record UnitState(
+      String name, String hash, String machineId, String loadState, String activeState, String subState) {
+    /** Validates the components. */
+    public UnitState {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(hash, "hash");
+      Objects.requireNonNull(machineId, "machineId");
+      Objects.requireNonNull(loadState, "loadState");
+      Objects.requireNonNull(activeState, "activeState");
+      Objects.requireNonNull(subState, "subState");
+    }
+  }
+
+  /**
+   * A machine of the fake cluster.
+   *
+   * @param id its machine id
+   * @param primaryIp its public IP; may be empty
+   * @param metadata its metadata as configured
+   * @since 0.1
+   */
+  public record Machine(String id, String primaryIp, Map<String, String> metadata) {
+    /** Validates and copies the components. */
+    public Machine {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(primaryIp, "primaryIp");
+      metadata = Map.copyOf(metadata);
+    }
+  }
+
+  /**
+   * Configures a {@link FakeFleetServer} before it starts. Not thread-safe.
+   *
+   * @since 0.1
+   */
+  public static final class Builder {
+    private int pageSize = 100;
+    private Duration startDelay = Duration.ZERO;
+    private final List<Machine> machines = new ArrayList<>();
+    private boolean defaultMachine = true;
+
+    private Builder() {}
+
+    /**
+     * Sets fleetd's {@code token_limit} (default 100).
+     *
+     * @param size 1 to 65535
+     * @return this builder
+     */
+    public Builder pageSize(int size) {
+      if (size < 1 || size > 0xffff) {
+        throw new IllegalArgumentException("page size out of range: " + size);
+      }
+      this.pageSize = size;
+      return this;
+    }
+
+    /**
+     * Sets the simulated systemd start time (default zero: launched units are running at once).
+     *
+     * @param delay zero or positive
+     * @return this builder
+     */
+    public Builder startDelay(Duration delay) {
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("negative delay: " + delay);
+      }
+      this.startDelay = delay;
+      return this;
+    }
+
+    /**
+     * Adds a machine; the first call replaces the default machine.
+     *
+     * @param id machine id
+     * @param primaryIp its IP
+     * @param metadata its metadata
+     * @return this builder
+     */
+    public Builder machine(String id, String primaryIp, Map<String, String> metadata) {
+      if (defaultMachine) {
+        machines.clear();
+        defaultMachine = false;
+      }
+      machines.add(new Machine(id, primaryIp, metadata));
+      return this;
+    }
+
+    /**
+     * Starts a cluster without any machine: launched units stay unscheduled.
+     *
+     * @return this builder
+     */
+    public Builder noMachines() {
+      machines.clear();
+      defaultMachine = false;
+      return this;
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @return the running server
+     * @throws UncheckedIOException if the loopback port cannot be bound
+     */
+    public FakeFleetServer start() {
+      if (defaultMachine && machines.isEmpty()) {
+        machines.add(new Machine(DEFAULT_MACHINE_ID, "127.0.0.1", Map.of()));
+      }
+      try {
+        return new FakeFleetServer(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the fake fleet server", e);
+      }
+    }
+  }
+}

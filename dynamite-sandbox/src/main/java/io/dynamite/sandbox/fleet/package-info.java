@@ -1,0 +1,10 @@
+/**
+ * A fake fleet for run-time use (the demo, local experiments) and tests: {@link FakeFleetServer} is a real HTTP server on
+ * loopback that speaks fleet's HTTP API v1 as observed on a real fleetd (unit create/replace/state
+ * decision tree, {@code /state} with simulated systemd transitions, pagination tokens, machines and
+ * fleet's exact error bodies), so that a fleet client can be tested end to end without a cluster.
+ */
+@NullMarked
+package io.dynamite.sandbox.fleet;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,151 @@
+package io.dynamite.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dynamite.api.Direction;
+import io.dynamite.core.config.DynamiteConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real engine on the simulator: determinism, the model's delays and failures, and scores that agree with each other. */
+class SimulationTest {
+  @TempDir Path dir;
+
+  private static final Trace JUMP = SimConfigs.trace("twitter-jump-25min.csv");
+
+  private SimulationResult run(String yaml, ServiceModel model, long seed) {
+    DynamiteConfig config = SimConfigs.load(dir, yaml);
+    return Simulation.builder().config(config).trace(JUMP).model(model).seed(seed).run();
+  }
+
+  @Test
+  void sameInputsAndSeedGiveIdenticalResults() {
+    ServiceModel m = ServiceModel.of(20).withStartFailureRate(0.1);
+    SimulationResult a = run(SimConfigs.threshold(2, 20), m, 7);
+    SimulationResult b = run(SimConfigs.threshold(2, 20), m, 7);
+    assertThat(a.engineErrors()).isEmpty();
+    assertThat(b.scores()).isEqualTo(a.scores());
+    assertThat(b.actions()).isEqualTo(a.actions());
+    assertThat(b.timeline().provisioned()).isEqualTo(a.timeline().provisioned());
+    assertThat(b.timeline().serving()).isEqualTo(a.timeline().serving());
+    assertThat(b.samples()).isEqualTo(a.samples());
+    assertThat(a.scores().scalingActions()).isPositive();
+
+    SimulationResult other = run(SimConfigs.threshold(2, 20), m, 8);
+    assertThat(other.actions()).isNotEqualTo(a.actions()); // the seed drives noise and failures
+  }
+
+  @Test
+  void aMaximumTooLowViolatesTheObjectiveLongerAndCostsLess() {
+    SimulationResult low = run(SimConfigs.tracking(2, 4), ServiceModel.of(20), 1);
+    SimulationResult high = run(SimConfigs.tracking(2, 30), ServiceModel.of(20), 1);
+    assertThat(low.engineErrors()).isEmpty();
+    assertThat(high.engineErrors()).isEmpty();
+    assertThat(low.scores().maxInstances()).isEqualTo(4);
+    assertThat(high.scores().maxInstances()).isGreaterThan(4).isLessThanOrEqualTo(30);
+    assertThat(low.scores().sloViolationSeconds()).isGreaterThan(high.scores().sloViolationSeconds() + 300);
+    assertThat(low.scores().instanceSeconds()).isLessThan(high.scores().instanceSeconds());
+    // the jump ending at t = 720 s: the low maximum recovers only when the demand falls again
+    assertThat(low.scores().largestJumpAtSeconds()).isBetween(660.0, 780.0);
+    assertThat(high.scores().recoverySeconds()).isLessThan(60.0);
+    assertThat(low.scores().recoverySeconds()).isGreaterThan(300.0);
+  }
+
+  @Test
+  void scoresAreConsistentWithTheTimeline() {
+    SimulationResult r = run(SimConfigs.tracking(2, 30), ServiceModel.of(20), 3);
+    Scores s = r.scores();
+    Timeline tl = r.timeline();
+    assertThat(r.engineErrors()).isEmpty();
+    assertThat(tl.size()).isEqualTo(1500);
+    assertThat(s.scoredSeconds()).isEqualTo(1500.0);
+    assertThat(s.sloViolationSeconds()).isBetween(0.0, s.scoredSeconds());
+    assertThat(s.longestViolationSeconds()).isLessThanOrEqualTo(s.sloViolationSeconds());
+    assertThat(s.instanceSeconds()).isEqualTo(Arrays.stream(tl.provisioned()).sum() * 1.0);
+    assertThat(s.overProvisionedSeconds()).isLessThan(s.instanceSeconds());
+    assertThat(s.maxInstances()).isEqualTo(Arrays.stream(tl.provisioned()).max().orElseThrow());
+    assertThat(s.scalingActions()).isEqualTo(s.starts() + s.stops());
+    assertThat(s.directionChanges()).isLessThan(Math.max(1, s.scalingActions()));
+    int[] serving = tl.serving();
+    int[] prov = tl.provisioned();
+    for (int k = 0; k < serving.length; k++) {
+      assertThat(serving[k]).isBetween(2 - 2, prov[k]); // never more serving than provisioned
+      assertThat(prov[k]).isBetween(2, 30); // min and max hold
+    }
+    // target tracking scales out for the jump
+    assertThat(s.starts()).isGreaterThan(3);
+    assertThat(s.recovered()).isTrue();
+  }
+
+  @Test
+  void instancesServeOnlyAfterTheStartupDelay() {
+    Trace flat = Trace.of("flat", new double[] {0, 100}, new double[] {10, 10});
+    DynamiteConfig config = SimConfigs.load(dir, SimConfigs.threshold(3, 5));
+    SimulationResult r = Simulation.builder().config(config).trace(flat).model(ServiceModel.of(20)
+        .withStartupDelay(Duration.ofSeconds(30))).warmup(Duration.ZERO).run();
+    int[] serving = r.timeline().serving();
+    int[] prov = r.timeline().provisioned();
+    assertThat(prov[0]).isEqualTo(3); // the engine's top-up at t = 0 runs before the first tick
+    assertThat(serving[0]).isZero();
+    assertThat(serving[29]).isZero();
+    assertThat(serving[30]).isEqualTo(3);
+    // demand without a serving instance violates the objective
+    assertThat(r.scores().sloViolationSeconds()).isEqualTo(30.0);
+    assertThat(r.actions()).extracting(ActionRecord::direction).containsOnly(Direction.UP);
+  }
+
+  @Test
+  void failedStartsAreRetriedByTheEngine() {
+    SimulationResult r = run(SimConfigs.threshold(2, 20), ServiceModel.of(20).withStartFailureRate(0.5), 11);
+    assertThat(r.scores().failedStarts()).isPositive();
+    assertThat(r.scores().retries()).isPositive();
+    assertThat(r.engineErrors()).isEmpty();
+  }
+
+  @Test
+  void perInstanceVictimsResolveAndTheServiceScalesBackDown() {
+    // demand falls from 200 to 20: the per-instance scale-down rule picks breaching instances by uuid
+    Trace fall = Trace.of("fall", new double[] {0, 600, 601, 3600}, new double[] {200, 200, 20, 20});
+    DynamiteConfig config = SimConfigs.load(dir, SimConfigs.threshold(2, 20));
+    SimulationResult r = Simulation.builder().config(config).trace(fall).model(ServiceModel.of(20)).warmup(Duration.ofMinutes(15)).run();
+    assertThat(r.engineErrors()).isEmpty();
+    assertThat(r.scores().stops()).isPositive();
+    int[] prov = r.timeline().provisioned();
+    assertThat(prov[prov.length - 1]).isLessThan(prov[600]);
+    assertThat(r.actions()).filteredOn(a -> a.direction() == Direction.DOWN)
+        .allSatisfy(a -> assertThat(a.unit()).startsWith("web@80"));
+  }
+
+  @Test
+  void aLatencyObjectiveCountsQueueingDelay() {
+    DynamiteConfig config = SimConfigs.load(dir, SimConfigs.threshold(2, 20));
+    SimulationResult plain = Simulation.builder().config(config).trace(JUMP).model(ServiceModel.of(20)).run();
+    SimulationResult strict = Simulation.builder().config(config).trace(JUMP).model(ServiceModel.of(20))
+        .latencyTarget(Duration.ofMillis(55)).run();
+    assertThat(strict.scores().sloViolationSeconds()).isGreaterThan(plain.scores().sloViolationSeconds());
+    assertThatThrownBy(() -> Simulation.builder().config(config).trace(JUMP).model(ServiceModel.of(20))
+        .latencyTarget(Duration.ofMillis(40)).build()).hasMessageContaining("service time");
+  }
+
+  @Test
+  void severalServicesNeedAChoice() {
+    String two = SimConfigs.threshold(2, 20).replace("  ScalingPolicy:\n",
+        "    api:\n"
+            + "      name_of_unit_file: web@.service\n"
+            + "      min_instance: 1\n"
+            + "      max_instance: 3\n"
+            + "      base_instance_prefix_number: 9000\n"
+            + "      ports_per_instance: 1\n"
+            + "  ScalingPolicy:\n");
+    DynamiteConfig config = SimConfigs.load(dir, two);
+    assertThatThrownBy(() -> Simulation.builder().config(config).trace(JUMP).model(ServiceModel.of(20)).build())
+        .hasMessageContaining("choose one of: web, api");
+    SimulationResult r = Simulation.builder().config(config).service("web").trace(JUMP).model(ServiceModel.of(20)).run();
+    assertThat(r.service()).isEqualTo("web");
+    assertThat(r.actions()).allSatisfy(a -> assertThat(a.unit()).startsWith("web@"));
+  }
+}
