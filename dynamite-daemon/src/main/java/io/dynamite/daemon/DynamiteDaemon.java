@@ -80,6 +80,7 @@ public final class DynamiteDaemon implements Callable<Integer> {
     cl.addSubcommand("status", new StatusCommand(ctx));
     cl.addSubcommand("validate", new ValidateCommand(ctx));
     cl.addSubcommand("simulate", new SimulateCommand(ctx));
+    cl.addSubcommand("cds-training", new CdsTrainingCommand(ctx));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     cl.setParameterExceptionHandler((ex, a) -> {

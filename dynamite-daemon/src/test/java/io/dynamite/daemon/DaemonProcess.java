@@ -28,15 +28,31 @@ final class DaemonProcess implements AutoCloseable {
     return p;
   }
 
+  /** The launcher script the build puts next to the fat jar. */
+  static Path launcher() {
+    Path p = jar().resolveSibling("dynamite");
+    if (!Files.isExecutable(p)) {
+      throw new IllegalStateException("the launcher " + p.toAbsolutePath() + " is missing; run 'mvn package' first");
+    }
+    return p;
+  }
+
   static DaemonProcess start(Path logFile, Map<String, String> env, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:off", "-jar", jar().toString()));
+    // -Dbench.launcher=true: through the shipped launcher script (its JVM flags and class-data
+    // archive), as operators start it; otherwise plain java -jar
+    boolean launcher = Boolean.getBoolean("bench.launcher");
+    List<String> cmd = new ArrayList<>(launcher
+        ? List.of(launcher().toString())
+        : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:off", "-jar", jar().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     pb.environment().remove("ETCD_ENDPOINT");
     pb.environment().remove("FLEET_IP");
     pb.environment().remove("FLEET_PORT");
     pb.environment().remove("DYNAMITE_ENVIRONMENT");
+    if (launcher) {
+      pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    }
     pb.environment().putAll(env);
     try {
       return new DaemonProcess(pb.start(), logFile);
