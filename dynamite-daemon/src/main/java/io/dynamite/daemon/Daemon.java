@@ -100,34 +100,40 @@ final class Daemon {
     resources.push(waitScheduler::shutdownNow);
     Waiter waiter = new Waiter(waitScheduler);
 
-    EtcdSettings etcdSettings = etcdSettings(etcd.value());
-    EtcdConnection connection;
-    try {
-      connection = EtcdConnection.open(etcdSettings);
-    } catch (IllegalArgumentException e) {
-      throw new FatalException("etcd: " + e.getMessage(), List.of());
-    }
-    resources.push(connection);
-    if (!await(waiter.until("etcd at " + String.join(",", etcd.value()), connection::probe), terminated)) {
-      return 0;
-    }
-    boolean v2 = probeV2(etcdSettings);
-    List<String> apis = metricApis(v2);
-
+    // fleet is probed while etcd is: the two waits (and the two clients' start-up) overlap
     ScalingTarget target;
+    CompletableFuture<?> fleetReady;
     Optional<DynamiteConfig.PluginSection> targetSection = config.target();
     if (targetSection.isPresent()) {
       target = create("target", targetSection.get(), registry.target(targetSection.get().type()).map(p -> (PluginFactory<ScalingTarget>) p::create));
       resources.push(target);
       log.info("target type={} (from the Target section; fleet is not used)", targetSection.get().type());
+      fleetReady = CompletableFuture.completedFuture(null);
     } else {
       FleetClient fleetClient = FleetClient.builder(fleet.value()).build();
       resources.push(fleetClient);
-      if (!await(waiter.until("fleet at " + fleet.value(), () -> fleetClient.listMachines().toCompletableFuture()), terminated)) {
-        return 0;
-      }
+      fleetReady = waiter.until("fleet at " + fleet.value(), () -> fleetClient.listMachines().toCompletableFuture());
       target = FleetTarget.builder(fleetClient).build();
       resources.push(target);
+    }
+
+    EtcdSettings etcdSettings = etcdSettings(etcd.value());
+    EtcdConnection connection;
+    try {
+      connection = EtcdConnection.open(etcdSettings);
+    } catch (IllegalArgumentException e) {
+      fleetReady.cancel(false);
+      throw new FatalException("etcd: " + e.getMessage(), List.of());
+    }
+    resources.push(connection);
+    if (!await(waiter.until("etcd at " + String.join(",", etcd.value()), connection::probe), terminated)) {
+      fleetReady.cancel(false);
+      return 0;
+    }
+    boolean v2 = probeV2(etcdSettings);
+    List<String> apis = metricApis(v2);
+    if (!await(fleetReady, terminated)) {
+      return 0;
     }
 
     EtcdLeadership leadership = EtcdLeadership.builder().connection(connection).build();
