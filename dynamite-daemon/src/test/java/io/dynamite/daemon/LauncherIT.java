@@ -39,4 +39,38 @@ class LauncherIT {
     assertThat(fromArchive).as("classes mapped from the archives, of %d loaded", loaded.size())
         .isGreaterThan(loaded.size() / 2);
   }
+
+  /**
+   * A JDK 17 archive only fits the jar path it was made for: copied elsewhere, the launcher makes
+   * a new one on its first start there, and the next start uses it.
+   */
+  @Test
+  void copiedElsewhereTheLauncherMakesAnArchiveForTheNewPlace() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("opt/dynamite"));
+    Path launcher = Files.copy(DaemonProcess.launcher(), home.resolve("dynamite"));
+    Files.copy(DaemonProcess.jar(), home.resolve("dynamite-daemon.jar"));
+    Files.copy(DaemonProcess.launcher().resolveSibling("dynamite-daemon.jsa"), home.resolve("dynamite-daemon.jsa"));
+
+    String first = run(launcher, "first.log");
+    assertThat(first).contains("making the class-data archive").contains("dynamite 0.1.0");
+    assertThat(home.resolve("dynamite-daemon.jsa.id")).content().contains(home.resolve("dynamite-daemon.jar").toString());
+
+    String second = run(launcher, "second.log");
+    assertThat(second).doesNotContain("making the class-data archive");
+    assertThat(Files.readAllLines(dir.resolve("second.log")))
+        .anyMatch(l -> l.contains("io.dynamite.daemon.DynamiteDaemon ") && l.contains("shared objects file (top)"));
+  }
+
+  private String run(Path launcher, String classLog) throws Exception {
+    Path out = dir.resolve(classLog + ".out");
+    ProcessBuilder pb = new ProcessBuilder(List.of(launcher.toString(), "--version"))
+        .redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("JAVA_OPTS", "-Xlog:class+load=info:file=" + dir.resolve(classLog));
+    Process p = pb.start();
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+    String text = Files.readString(out);
+    assertThat(p.exitValue()).as(text).isZero();
+    return text;
+  }
 }
