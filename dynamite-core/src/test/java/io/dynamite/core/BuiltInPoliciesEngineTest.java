@@ -497,8 +497,8 @@ class BuiltInPoliciesEngineTest {
   /**
    * A floor of 4 for the first two minutes brings the service to 4; then, with the default
    * {@code on_missing: hold}, the metric goes partial (one instance silent, the others report a
-   * value that would scale in), then NaN, then stale (nothing for ten minutes, then samples stamped
-   * five minutes ago). Nothing is stopped, and every record of those phases names the health and
+   * value that would scale in, except for threshold), then NaN, then stale (nothing for ten
+   * minutes, then samples stamped five minutes ago). Nothing is stopped, and every record of those phases names the health and
    * holds. Then the same low value from every instance does scale in: the outage, not the data,
    * held the service (a predictive floor never scales in, so that control does not apply to it).
    */
@@ -519,7 +519,10 @@ class BuiltInPoliciesEngineTest {
 
       String silent = running(h).get(3);
       feedUnits(h, u -> u.equals(silent) ? null : 60.0, 31); // its last value turns stale
-      feedUnits(h, u -> u.equals(silent) ? null : 10.0, 150); // partial, at a value that would scale in
+      // partial, at a value that would scale in; not for threshold, whose fires rest on the firing
+      // instance's own values, so a silent instance can never cause one (see the next test)
+      double partialValue = type.equals("threshold") ? 60.0 : 10.0;
+      feedUnits(h, u -> u.equals(silent) ? null : partialValue, 150);
       feedUnits(h, u -> Double.NaN, 120);
       h.scheduler.advance(Duration.ofMinutes(10));
       for (int i = 0; i < 15; i++) { // a lagging source delivers old values
@@ -544,6 +547,30 @@ class BuiltInPoliciesEngineTest {
         feedUnits(h, u -> 10.0, 60);
         assertThat(h.target.stopped()).as("healthy low values scale in").isNotEmpty();
       }
+    }
+  }
+
+  @Test
+  void aThresholdFireOnAnInstancesOwnFreshValuesStandsWhileAnotherInstanceIsSilent() {
+    String floor = """
+        floor:
+          type: schedule
+          schedule:
+            - {at: "2015-06-18T08:00:00Z", until: "2015-06-18T08:02:00Z", min: 3}
+        """;
+    try (EngineHarness h = harness(1, "floor, cpu", floor + outagePolicy("threshold"))) {
+      feedUnits(h, u -> 60.0, 150);
+      assertThat(running(h)).hasSize(3);
+      String silent = running(h).get(2);
+      String idle = running(h).get(0);
+      feedUnits(h, u -> u.equals(silent) ? null : 60.0, 31); // the silent one's value turns stale
+      feedUnits(h, u -> u.equals(silent) ? null : u.equals(idle) ? 10.0 : 60.0, 15);
+      assertThat(h.target.stopped()).containsExactly(idle); // the victim is the instance that fired
+      DecisionRecord fire = scaled(h, "web/cpu").get(0);
+      assertThat(fire.metricHealth()).isEqualTo(MetricHealth.PARTIAL);
+      assertThat(fire.reason()).startsWith("metric cpu partial: fresh values from 2 of 3 running instance(s);"
+          + " 1 stale, 0 silent, 0 not a number (max_sample_age 30s); fired by uuid id-" + idle
+          + " on fresh values of its own: cpu < 30 on uuid id-" + idle + " for 10s");
     }
   }
 }

@@ -55,7 +55,8 @@ public final class ThresholdPolicyProvider implements ScalingPolicyProvider {
       return policy;
     }
     HealthSettings health = HealthSettings.parse(spec.settings(), new SettingsReader());
-    return new MetricHealthGuard(policy, spec.query().metric(), spec.query().aggregated(), health);
+    // the rule fires per uuid on that uuid's own samples: a silent instance is no input to a fire
+    return MetricHealthGuard.perInstanceRule(policy, spec.query().metric(), spec.query().aggregated(), health);
   }
 
   /**

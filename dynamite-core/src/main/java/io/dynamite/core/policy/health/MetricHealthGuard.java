@@ -49,6 +49,8 @@ public final class MetricHealthGuard implements ScalingPolicy {
   private final HealthSettings health;
   private final boolean readsHistory;
   private final SeriesHealth series;
+  /** Judge a step decision by the values of the uuids that fired it (a per-instance rule). */
+  private final boolean judgesTriggers;
   private @Nullable Instant firstEvaluation;
   private MetricHealth state = MetricHealth.NONE;
   private @Nullable Instant delegateNext;
@@ -63,6 +65,32 @@ public final class MetricHealthGuard implements ScalingPolicy {
    * @param health the settings
    */
   public MetricHealthGuard(ScalingPolicy delegate, String metric, boolean aggregated, HealthSettings health) {
+    this(delegate, metric, aggregated, health, false);
+  }
+
+  /**
+   * Wraps a rule that decides per instance, such as {@code threshold}: its step decisions ({@link
+   * ScalingDecision.Scale}) name the uuids whose own samples fired them ({@link
+   * ScalingDecision.Scale#triggers()}). Such a decision stands while every trigger's newest value is
+   * fresh and a number, even if other instances are silent (the stream is then {@link
+   * MetricHealth#PARTIAL}, and the record says so): silent instances are no input to it. A decision
+   * fired by stale or NaN values, and every other decision, is judged as by {@link
+   * #MetricHealthGuard(ScalingPolicy, String, boolean, HealthSettings)}.
+   *
+   * @param delegate the per-instance rule
+   * @param metric the metric's name, for reasons
+   * @param aggregated true if the metric is aggregated (one value for the service)
+   * @param health the settings
+   * @return the guard
+   */
+  public static MetricHealthGuard perInstanceRule(ScalingPolicy delegate, String metric, boolean aggregated,
+      HealthSettings health) {
+    return new MetricHealthGuard(delegate, metric, aggregated, health, true);
+  }
+
+  private MetricHealthGuard(ScalingPolicy delegate, String metric, boolean aggregated, HealthSettings health,
+      boolean judgesTriggers) {
+    this.judgesTriggers = judgesTriggers;
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.metric = Objects.requireNonNull(metric, "metric");
     this.health = Objects.requireNonNull(health, "health");
@@ -112,6 +140,11 @@ public final class MetricHealthGuard implements ScalingPolicy {
     }
     int current = input.service().projected();
     String why = describe(a, now);
+    if (judgesTriggers && inner instanceof ScalingDecision.Scale sc && triggersHealthy(sc, now)) {
+      String who = sc.triggers().stream().map(t -> t.isEmpty() ? "the aggregated value" : "uuid " + t)
+          .distinct().collect(java.util.stream.Collectors.joining(", "));
+      return withReason(sc, why + "; fired by " + who + " on fresh values of its own: " + sc.reason());
+    }
     String mode = "on_missing " + health.describeOnMissing();
     ScalingDecision raising = raising(inner, current);
     if (health.onMissing() == OnMissing.FALLBACK && current < health.fallback()
@@ -132,6 +165,15 @@ public final class MetricHealthGuard implements ScalingPolicy {
         : ": no scale-up recommended, holding";
     return ScalingDecision.hold(why + "; " + mode + effect + ", never scaling down on missing data"
         + ignored(inner, current));
+  }
+
+  private boolean triggersHealthy(ScalingDecision.Scale sc, Instant now) {
+    for (String uuid : sc.triggers()) {
+      if (!series.freshAndUsable(uuid, now)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The part of a decision that raises the count, or null if none does. Ceilings are dropped. */

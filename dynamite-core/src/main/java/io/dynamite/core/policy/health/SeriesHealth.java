@@ -198,6 +198,12 @@ final class SeriesHealth {
     return new Assessment(state, expected, reporting, stale, silent, nan, newest, invalidWhy);
   }
 
+  /** Tells whether a uuid's newest value is a usable number and fresh at {@code now}. */
+  boolean freshAndUsable(String uuid, Instant now) {
+    Entry e = entries.get(uuid);
+    return e != null && !e.invalid && e.at >= nanos(now) - maxAgeNanos;
+  }
+
   /**
    * When the judgement could turn worse by itself: the earliest time a fresh usable value goes
    * stale, or a running instance becomes due to report. Null when nothing can change without new

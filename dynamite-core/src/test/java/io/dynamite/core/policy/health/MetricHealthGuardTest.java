@@ -224,6 +224,28 @@ class MetricHealthGuardTest {
   }
 
   @Test
+  void aPerInstanceRuleFiredOnFreshValuesOfItsOwnStandsWhileOthersAreSilentButNotOnStaleOnes() {
+    Fixed inner = new Fixed();
+    MetricHealthGuard g = MetricHealthGuard.perInstanceRule(inner, "cpu", false, HOLD_60);
+    List<InstanceView> two = running(2, T0.minusSeconds(3600), 0);
+    g.evaluate(input(two, T0, cpu(T0, 0, 1), List.of()));
+    Instant later = T0.plusSeconds(90); // u1 silent: partial
+    inner.answer = ScalingDecision.scale(Direction.DOWN, "u0", "u0 idle");
+    ScalingDecision own = g.evaluate(input(two, later, cpu(later, 0), List.of()));
+    assertThat(g.metricHealth()).isEqualTo(MetricHealth.PARTIAL);
+    assertThat(own).isInstanceOf(ScalingDecision.Scale.class);
+    assertThat(own.reason()).endsWith("; fired by uuid u0 on fresh values of its own: u0 idle");
+    // fired by u1, whose newest value is 90 s old (a lagging source replayed its samples): held
+    inner.answer = ScalingDecision.scale(Direction.DOWN, "u1", "u1 idle");
+    assertThat(g.evaluate(input(two, later, List.of(), List.of()))).isInstanceOf(ScalingDecision.Hold.class);
+    // the ordinary guard holds the first one too
+    MetricHealthGuard plain = new MetricHealthGuard(inner, "cpu", false, HOLD_60);
+    plain.evaluate(input(two, T0, cpu(T0, 0, 1), List.of()));
+    inner.answer = ScalingDecision.scale(Direction.DOWN, "u0", "u0 idle");
+    assertThat(plain.evaluate(input(two, later, cpu(later, 0), List.of()))).isInstanceOf(ScalingDecision.Hold.class);
+  }
+
+  @Test
   void fallbackRunsAtLeastNWaitsForAFirstSampleAndAsksForTheTimeTheMetricTurnsBad() {
     Fixed inner = new Fixed();
     MetricHealthGuard g = new MetricHealthGuard(inner, "cpu", false,
