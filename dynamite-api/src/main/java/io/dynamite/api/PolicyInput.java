@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
  * @param previous what became of the policy's previous non-hold recommendation, or null if it
  *     made none yet
  * @param now the engine clock's time of this evaluation
+ * @param rejected values of the policy's stream that arrived since its last evaluation but were
+ *     not usable numbers (NaN, infinite, unparseable), each with its {@link RejectedSample#origin()
+ *     origin}; empty when none arrived or the source cannot tell where its rejected values belong
+ *     (since 0.3)
  * @since 0.1
  */
 public record PolicyInput(
@@ -31,7 +35,8 @@ public record PolicyInput(
     List<MetricSample> samples,
     List<MetricSeries> series,
     @Nullable PolicyOutcome previous,
-    Instant now) {
+    Instant now,
+    List<RejectedSample> rejected) {
 
   /** Validates the components; lists that are already unmodifiable are not copied again. */
   public PolicyInput {
@@ -40,6 +45,22 @@ public record PolicyInput(
     Objects.requireNonNull(samples, "samples");
     Objects.requireNonNull(series, "series");
     Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(rejected, "rejected");
+  }
+
+  /**
+   * Creates an input without rejected values, as 0.2 did.
+   *
+   * @param service the service
+   * @param instances its instances
+   * @param samples the new samples
+   * @param series the metric history
+   * @param previous the previous outcome, or null
+   * @param now the time of the evaluation
+   */
+  public PolicyInput(ServiceView service, List<InstanceView> instances, List<MetricSample> samples,
+      List<MetricSeries> series, @Nullable PolicyOutcome previous, Instant now) {
+    this(service, instances, samples, series, previous, now, List.of());
   }
 
   /**
@@ -50,7 +71,7 @@ public record PolicyInput(
    * @param now the time of the evaluation
    */
   public PolicyInput(ServiceView service, List<MetricSample> samples, Instant now) {
-    this(service, List.of(), List.copyOf(samples), List.of(), null, now);
+    this(service, List.of(), List.copyOf(samples), List.of(), null, now, List.of());
   }
 
   /**

@@ -131,6 +131,9 @@ final class MetricIntake {
     }
     for (RejectedSample r : poll.rejected()) {
       recorder.rejected(r.key(), r.reason());
+      if (r.origin() != null) {
+        routeRejected(r);
+      }
     }
     route(poll.samples());
     return true;
@@ -171,6 +174,24 @@ final class MetricIntake {
     }
     if (unrouted > 0) {
       recorder.count("samples.unrouted", unrouted);
+    }
+  }
+
+  /**
+   * Hands a rejected value whose stream is known to the policies of that stream (they judge their
+   * metric's health from it) and marks their services for evaluation. It never enters the history.
+   */
+  private void routeRejected(RejectedSample r) {
+    MetricQuery q = r.origin().query();
+    Route route = routes.get(legacyRouting ? q.metric() : q);
+    if (route == null) {
+      return;
+    }
+    for (PolicyBinding b : route.bindingArray) {
+      b.reject(r);
+    }
+    for (ServiceState s : route.serviceArray) {
+      s.dirty = true;
     }
   }
 

@@ -32,11 +32,14 @@ import java.util.function.Function;
  */
 public final class PluginRegistry {
   private final Map<String, ScalingPolicyProvider> policies;
+  /** Policy type aliases ({@link ScalingPolicyProvider#aliases()}) to their canonical type. */
+  private final Map<String, String> policyAliases;
   private final Map<String, MetricSourceProvider> sources;
   private final Map<String, ScalingTargetProvider> targets;
 
   private PluginRegistry(Builder b) {
     this.policies = Collections.unmodifiableMap(new TreeMap<>(b.policies));
+    this.policyAliases = Collections.unmodifiableMap(new TreeMap<>(b.policyAliases));
     this.sources = Collections.unmodifiableMap(new TreeMap<>(b.sources));
     this.targets = Collections.unmodifiableMap(new TreeMap<>(b.targets));
   }
@@ -60,12 +63,23 @@ public final class PluginRegistry {
   }
 
   /**
-   * Returns the policy providers by type.
+   * Returns the policy providers by type. Aliases are not keys here; see {@link #policyAliases()}.
    *
    * @return an unmodifiable map, sorted by type
    */
   public Map<String, ScalingPolicyProvider> policies() {
     return policies;
+  }
+
+  /**
+   * Returns the policy type aliases with the type each stands for, for example {@code scheduled
+   * -> schedule}.
+   *
+   * @return an unmodifiable map, sorted by alias
+   * @since 0.3
+   */
+  public Map<String, String> policyAliases() {
+    return policyAliases;
   }
 
   /**
@@ -87,13 +101,18 @@ public final class PluginRegistry {
   }
 
   /**
-   * Looks up a policy type.
+   * Looks up a policy type by its name or one of its aliases.
    *
-   * @param type the type name
+   * @param type the type name or alias
    * @return the provider, if registered
    */
   public Optional<ScalingPolicyProvider> policy(String type) {
-    return Optional.ofNullable(policies.get(type));
+    ScalingPolicyProvider p = policies.get(type);
+    if (p == null) {
+      String canonical = policyAliases.get(type);
+      p = canonical == null ? null : policies.get(canonical);
+    }
+    return Optional.ofNullable(p);
   }
 
   /**
@@ -121,8 +140,15 @@ public final class PluginRegistry {
     Builder b = new Builder();
     b.policies.clear();
     b.policies.putAll(policies);
+    b.policyAliases.clear();
+    b.policyAliases.putAll(policyAliases);
     for (ScalingPolicyProvider p : explicit) {
       b.policies.put(p.type(), p);
+      for (String alias : p.aliases()) {
+        if (!b.policies.containsKey(alias)) {
+          b.policyAliases.put(alias, p.type());
+        }
+      }
     }
     b.sources.putAll(sources);
     b.targets.putAll(targets);
@@ -138,11 +164,13 @@ public final class PluginRegistry {
   /**
    * Composes a {@link PluginRegistry}. Not thread-safe. Registering another instance of an already
    * registered provider class is a no-op (a class found twice on a class path is not a clash);
-   * two different classes of one kind with the same type name are a clash, reported by {@link
-   * #build()} as one {@link ConfigException} listing every clash.
+   * two different classes of one kind with the same type name are a clash, and so is a policy
+   * type alias ({@link ScalingPolicyProvider#aliases()}) that another provider uses as its type or
+   * alias; {@link #build()} reports them as one {@link ConfigException} listing every clash.
    */
   public static final class Builder {
     private final Map<String, ScalingPolicyProvider> policies = new TreeMap<>();
+    private final Map<String, String> policyAliases = new TreeMap<>();
     private final Map<String, MetricSourceProvider> sources = new TreeMap<>();
     private final Map<String, ScalingTargetProvider> targets = new TreeMap<>();
     private final List<ConfigProblem> clashes = new ArrayList<>();
@@ -190,7 +218,35 @@ public final class PluginRegistry {
      * @return this builder
      */
     public Builder policy(ScalingPolicyProvider provider) {
+      Objects.requireNonNull(provider, "provider");
+      String type = provider.type();
+      if (type != null && policyAliases.containsKey(type)) {
+        clashes.add(new ConfigProblem("plugins", "policy type '" + type + "' of " + provider.getClass().getName()
+            + " is an alias of type '" + policyAliases.get(type) + "' of " + policies.get(policyAliases.get(type))
+                .getClass().getName()));
+        return this;
+      }
+      int before = clashes.size();
       add("policy", policies, provider, ScalingPolicyProvider::type);
+      if (clashes.size() != before || policies.get(type) != provider) {
+        return this; // a clash, or the same class again: its aliases are known already
+      }
+      for (String alias : provider.aliases()) {
+        ScalingPolicyProvider owner = policies.get(alias);
+        String aliased = policyAliases.get(alias);
+        if (alias == null || alias.isBlank()) {
+          clashes.add(new ConfigProblem("plugins", "policy provider " + provider.getClass().getName()
+              + " has a blank alias"));
+        } else if (owner != null) {
+          clashes.add(new ConfigProblem("plugins", "policy type alias '" + alias + "' of " + provider.getClass().getName()
+              + " is the type of " + owner.getClass().getName()));
+        } else if (aliased != null) {
+          clashes.add(new ConfigProblem("plugins", "policy type alias '" + alias + "' is used by both "
+              + policies.get(aliased).getClass().getName() + " and " + provider.getClass().getName()));
+        } else {
+          policyAliases.put(alias, type);
+        }
+      }
       return this;
     }
 

@@ -4,6 +4,7 @@ import io.dynamite.api.Direction;
 import io.dynamite.api.MetricQuery;
 import io.dynamite.api.MetricSample;
 import io.dynamite.api.PolicyOutcome;
+import io.dynamite.api.RejectedSample;
 import io.dynamite.api.spi.ScalingPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ final class PolicyBinding {
   private @Nullable List<MetricSample> single;
   /** Samples since the last evaluation when more than one run was routed here. */
   private final ArrayList<MetricSample> buffer = new ArrayList<>();
+  /** Rejected values of its stream (with their origin) since the last evaluation; rare, so allocated lazily. */
+  private @Nullable ArrayList<RejectedSample> rejected;
 
   PolicyBinding(String id, String name, @Nullable Direction direction, ServiceState service,
       ScalingPolicy policy, @Nullable MetricQuery query, @Nullable SeriesTable series) {
@@ -50,6 +53,23 @@ final class PolicyBinding {
       single = null;
     }
     buffer.addAll(run);
+  }
+
+  void reject(RejectedSample r) {
+    if (rejected == null) {
+      rejected = new ArrayList<>(2);
+    }
+    rejected.add(r);
+  }
+
+  /** Returns the rejected values since the last evaluation and forgets them. */
+  List<RejectedSample> takeRejected() {
+    if (rejected == null || rejected.isEmpty()) {
+      return List.of();
+    }
+    List<RejectedSample> out = List.copyOf(rejected);
+    rejected.clear();
+    return out;
   }
 
   /** Returns the samples since the last evaluation as an immutable list and forgets them. */

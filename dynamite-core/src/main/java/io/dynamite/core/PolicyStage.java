@@ -1,9 +1,11 @@
 package io.dynamite.core;
 
 import io.dynamite.api.Direction;
+import io.dynamite.api.MetricHealth;
 import io.dynamite.api.MetricSample;
 import io.dynamite.api.MetricSeries;
 import io.dynamite.api.PolicyInput;
+import io.dynamite.api.RejectedSample;
 import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.ServiceView;
 import io.dynamite.api.event.DecisionRecord;
@@ -68,8 +70,9 @@ final class PolicyStage {
 
   private @Nullable Recommendation evaluate(PolicyBinding b, ServiceState s, ServiceView view, Instant now) {
     List<MetricSample> samples = b.take();
+    List<RejectedSample> rejected = b.takeRejected();
     List<MetricSeries> series = b.series == null ? List.of() : b.series.view();
-    PolicyInput input = new PolicyInput(view, s.instanceViews(), samples, series, b.previous, now);
+    PolicyInput input = new PolicyInput(view, s.instanceViews(), samples, series, b.previous, now, rejected);
     ScalingDecision decision;
     try {
       decision = Objects.requireNonNull(b.policy.evaluate(input), "policy returned null");
@@ -93,7 +96,7 @@ final class PolicyStage {
       // "stay at the current count" is a recommendation too: it vetoes other policies' scale-downs
       return new Recommendation(b, decision, to.desired(), List.of(), view, samples);
     }
-    if (!samples.isEmpty() && recorder.hasListeners()) {
+    if ((!samples.isEmpty() || !rejected.isEmpty()) && recorder.hasListeners()) {
       record(b, now, view, samples, null, DecisionRecord.Outcome.HOLD, decision.reason(), null, List.of());
     }
     return null;
@@ -103,12 +106,19 @@ final class PolicyStage {
       DecisionRecord.Outcome outcome, String reason, @Nullable Integer desired, List<String> clamps) {
     Double last = samples.isEmpty() ? null : samples.get(samples.size() - 1).value();
     String state;
+    MetricHealth health;
     try {
       state = b.policy.describeState();
     } catch (RuntimeException e) {
       state = "unavailable: " + ScalingEngine.describe(e);
     }
+    try {
+      health = Objects.requireNonNull(b.policy.metricHealth(), "metricHealth() returned null");
+    } catch (RuntimeException e) {
+      recorder.pluginFailed(b.id, b.service.id(), "metricHealth failed: " + ScalingEngine.describe(e));
+      health = MetricHealth.NONE;
+    }
     recorder.decision(new DecisionRecord(now, b.id, direction != null ? direction : b.direction, view, samples.size(),
-        last, state, outcome, reason, desired, clamps));
+        last, state, outcome, reason, desired, clamps, health));
   }
 }

@@ -336,6 +336,52 @@ class PipelineTest {
   }
 
   @Test
+  void theRegistryResolvesTheScheduleAliasAndRejectsProvidersThatClaimIt() {
+    PluginRegistry builtIn = PluginRegistry.builtIn();
+    assertThat(builtIn.policies()).containsKey("schedule").doesNotContainKey("scheduled");
+    assertThat(builtIn.policyAliases()).containsExactly(org.assertj.core.api.Assertions.entry("scheduled", "schedule"));
+    assertThat(builtIn.policy("scheduled")).containsSame(builtIn.policy("schedule").orElseThrow());
+    ScalingPolicyProvider claimsAlias = new ScalingPolicyProvider() {
+      @Override
+      public String type() {
+        return "scheduled";
+      }
+
+      @Override
+      public ScalingPolicy create(PolicySpec spec, PluginContext context) {
+        return in -> ScalingDecision.hold("x");
+      }
+    };
+    ScalingPolicyProvider aliasOfAType = new ScalingPolicyProvider() {
+      @Override
+      public String type() {
+        return "mine";
+      }
+
+      @Override
+      public java.util.Set<String> aliases() {
+        return java.util.Set.of("step", "scheduled");
+      }
+
+      @Override
+      public ScalingPolicy create(PolicySpec spec, PluginContext context) {
+        return in -> ScalingDecision.hold("x");
+      }
+    };
+    assertThatThrownBy(() -> PluginRegistry.builder().policy(claimsAlias).policy(aliasOfAType).build())
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactlyInAnyOrder(
+                "plugins: policy type 'scheduled' of " + claimsAlias.getClass().getName() + " is an alias of type"
+                    + " 'schedule' of io.dynamite.core.policy.scheduled.ScheduledPolicyProvider",
+                "plugins: policy type alias 'step' of " + aliasOfAType.getClass().getName() + " is the type of"
+                    + " io.dynamite.core.policy.step.StepPolicyProvider",
+                "plugins: policy type alias 'scheduled' is used by both"
+                    + " io.dynamite.core.policy.scheduled.ScheduledPolicyProvider and " + aliasOfAType.getClass().getName()));
+    // registering the built-in provider again (found twice on a class path) is no clash
+    assertThat(PluginRegistry.builder().addAll(builtIn).build().policyAliases()).containsOnlyKeys("scheduled");
+  }
+
+  @Test
   void aThresholdPolicyListedWithoutDirectionIsRejectedWithItsPath() {
     DynamiteConfig c = TestConfigs.create().templateWithPolicies("web", 1, 5, 8080, List.of("up"))
         .threshold("up", "webserver", "cpu", false, "gt", 50, 0, 0).build();

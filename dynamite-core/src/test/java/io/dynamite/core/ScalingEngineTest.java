@@ -272,7 +272,7 @@ class ScalingEngineTest {
         .policy(new PolicyConfig("down", "threshold", CPU, Map.of("comparative_operator", "ge", "threshold", "x", "period", 1)));
     assertThatThrownBy(() -> ScalingEngine.builder().config(c.build()).target(new io.dynamite.testkit.FakeScalingTarget()).build())
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString).containsExactlyInAnyOrder(
-            "Dynamite.ScalingPolicy.up.type: unknown policy type 'nope'; known types: predictive, scheduled, step, target-tracking, threshold",
+            "Dynamite.ScalingPolicy.up.type: unknown policy type 'nope'; known types: predictive, schedule, step, target-tracking, threshold",
             "Dynamite.ScalingPolicy.down.comparative_operator: unknown operator 'ge'; allowed values are 'lt', 'gt'",
             "Dynamite.ScalingPolicy.down.threshold: must be a number, got 'x'"));
   }

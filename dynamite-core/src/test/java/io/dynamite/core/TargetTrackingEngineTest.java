@@ -2,6 +2,7 @@ package io.dynamite.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dynamite.api.MetricHealth;
 import io.dynamite.api.MetricQuery;
 import io.dynamite.api.UnitHealth;
 import io.dynamite.api.event.DecisionRecord;
@@ -181,6 +182,51 @@ class TargetTrackingEngineTest {
     }
   }
 
+  @Test
+  void aStepInLoadConvergesFromTwoWithinTheRateLimitWithoutOvershootAndScaleDownWaitsForTheWindow() {
+    try (EngineHarness h = harness(config("")).start()) {
+      load(h, 120, 30); // 60 % on each of 2: on target
+      assertThat(running(h)).hasSize(2);
+
+      // a step in load: 2400 % of one instance, spread over whatever runs; 2400 / 60 = 40 needed
+      Instant step = h.clock.instant();
+      List<Integer> counts = new java.util.ArrayList<>(List.of(2));
+      for (int i = 0; i < 180; i++) {
+        load(h, 2400, 1);
+        int n = running(h).size();
+        if (n != counts.get(counts.size() - 1)) {
+          counts.add(n);
+        }
+      }
+      // HPA's default scale-up rate: max(+4 instances, +100 %) per 15 s, so 2 -> 6 -> 12 -> 24 -> 40, never above
+      assertThat(counts).containsExactly(2, 6, 12, 24, 40);
+      List<DecisionRecord> ups = decisions(h, TRACKING_ID).stream()
+          .filter(d -> d.outcome() == DecisionRecord.Outcome.SCALED).toList();
+      assertThat(ups).extracting(DecisionRecord::desired).containsExactly(6, 12, 24, 40);
+      assertThat(ups).extracting(DecisionRecord::at).containsExactly(step, step.plusSeconds(15), step.plusSeconds(30),
+          step.plusSeconds(45)); // each step as soon as the previous one leaves the 15 s period
+      assertThat(ups.get(0).reason()).contains("-> 40; limited to 6 (ScaleUpLimit");
+      assertThat(h.target.started()).hasSize(40);
+
+      // the load halves: 20 would do, but the scale-down waits for the 300 s window
+      Instant drop = h.clock.instant();
+      while (h.clock.instant().isBefore(drop.plusSeconds(298))) {
+        load(h, 1200, 1);
+        assertThat(running(h)).hasSize(40);
+      }
+      assertThat(lastDecision(h, TRACKING_ID).reason()).startsWith("ScaleDownStabilized:");
+      load(h, 1200, 4);
+      assertThat(running(h)).hasSize(20);
+      DecisionRecord down = decisions(h, TRACKING_ID).stream()
+          .filter(d -> d.outcome() == DecisionRecord.Outcome.SCALED).reduce((a, b) -> b).orElseThrow();
+      assertThat(Duration.between(drop, down.at())).isBetween(Duration.ofSeconds(298), Duration.ofSeconds(301));
+      assertThat(down.reason()).contains("desired 20, current 40");
+      load(h, 1200, 120);
+      assertThat(running(h)).hasSize(20); // 60 % each: on target, no further change
+      assertThat(h.target.stopped()).hasSize(20);
+    }
+  }
+
   // ---- scale-down --------------------------------------------------------------------------------
 
   @Test
@@ -301,7 +347,11 @@ class TargetTrackingEngineTest {
       assertThat(h.target.stopped()).isEmpty();
       DecisionRecord last = lastDecision(h, TRACKING_ID);
       assertThat(last.outcome()).isEqualTo(DecisionRecord.Outcome.HOLD);
-      assertThat(last.reason()).contains("utilization 5%").contains("4 missing")
+      assertThat(last.metricHealth()).isEqualTo(MetricHealth.PARTIAL);
+      // the health guard holds (on_missing: hold); the policy itself would not scale down either (HPA)
+      assertThat(last.reason()).startsWith("metric cpu partial: fresh values from 1 of 5 running instance(s);"
+          + " 0 stale, 4 silent, 0 not a number (max_sample_age 60s); on_missing hold: holding")
+          .contains("the policy holds: ").contains("utilization 5%").contains("4 missing")
           .contains("assumed values for missing/starting instances reverse the direction: keep current count");
 
       // nothing at all for 15 minutes: every value is stale, the policy holds
@@ -322,7 +372,10 @@ class TargetTrackingEngineTest {
       h.scheduler.advance(Duration.ofSeconds(1));
       DecisionRecord last = lastDecision(h, TRACKING_ID);
       assertThat(last.outcome()).isEqualTo(DecisionRecord.Outcome.HOLD);
-      assertThat(last.reason()).startsWith("FailedGetResourceMetric:").contains("5 stale").contains("keeping 5");
+      assertThat(last.metricHealth()).isEqualTo(MetricHealth.STALE);
+      assertThat(last.reason()).startsWith("metric cpu stale: no running instance has a fresh value, only uuids of no"
+          + " instance of the service do").contains("the policy holds: FailedGetResourceMetric:").contains("5 stale")
+          .contains("keeping 5");
       assertThat(running(h)).hasSize(5);
     }
   }

@@ -91,6 +91,32 @@ public final class FakeMetricSource implements MetricSource {
   }
 
   /**
+   * Queues a value that is not a number for a known stream, uuid and time, as a real source
+   * reports a value such as {@code NaN} whose key it could still read: a rejection with an {@link
+   * RejectedSample.Origin}, which the engine hands to the stream's policies.
+   *
+   * @param query the stream
+   * @param uuid the instance uuid, or {@link MetricSample#AGGREGATED}
+   * @param at the measurement time
+   * @param text the unusable value as it was read, for example {@code NaN}
+   * @return this source
+   * @since 0.3
+   */
+  public FakeMetricSource rejectValue(MetricQuery query, String uuid, Instant at, String text) {
+    String key = "/metrics/" + query.serviceType() + "/" + (uuid.isEmpty() ? "" : uuid + "/") + query.metric();
+    Runnable s;
+    synchronized (this) {
+      rejected.add(new RejectedSample(key, "value is not a number: " + text,
+          new RejectedSample.Origin(query, uuid, at)));
+      s = signal;
+    }
+    if (s != null) {
+      s.run();
+    }
+    return this;
+  }
+
+  /**
    * Makes the source signal like a watch-based source (the default) or stay silent like a source
    * that must be polled on a timer.
    *

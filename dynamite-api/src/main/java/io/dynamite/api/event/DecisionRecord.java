@@ -1,6 +1,7 @@
 package io.dynamite.api.event;
 
 import io.dynamite.api.Direction;
+import io.dynamite.api.MetricHealth;
 import io.dynamite.api.ServiceView;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  *     and applying bounds, or null for a hold or an error
  * @param clamps every limit that changed the count (for example {@code "max_instance 5"}), empty
  *     when none did
+ * @param metricHealth the health of the policy's metric at this evaluation ({@link
+ *     MetricHealth#NONE} for a policy that reads no metric or does not judge it); since 0.3
  * @since 0.1
  */
 public record DecisionRecord(
@@ -40,7 +43,8 @@ public record DecisionRecord(
     Outcome outcome,
     String reason,
     @Nullable Integer desired,
-    List<String> clamps) {
+    List<String> clamps,
+    MetricHealth metricHealth) {
 
   /** What became of an evaluation. */
   public enum Outcome {
@@ -66,6 +70,29 @@ public record DecisionRecord(
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(reason, "reason");
     clamps = List.copyOf(clamps);
+    Objects.requireNonNull(metricHealth, "metricHealth");
+  }
+
+  /**
+   * Creates a record without a metric health ({@link MetricHealth#NONE}), as 0.2 did.
+   *
+   * @param at when
+   * @param policyId the policy
+   * @param direction the direction, or null
+   * @param service the counts before
+   * @param samples new samples seen
+   * @param lastValue newest value, or null
+   * @param policyState the policy's memory
+   * @param outcome what happened
+   * @param reason why
+   * @param desired the count settled on, or null
+   * @param clamps the limits that changed the count
+   */
+  public DecisionRecord(Instant at, String policyId, @Nullable Direction direction, ServiceView service,
+      int samples, @Nullable Double lastValue, String policyState, Outcome outcome, String reason,
+      @Nullable Integer desired, List<String> clamps) {
+    this(at, policyId, direction, service, samples, lastValue, policyState, outcome, reason, desired, clamps,
+        MetricHealth.NONE);
   }
 
   /**
@@ -83,6 +110,7 @@ public record DecisionRecord(
    */
   public DecisionRecord(Instant at, String policyId, @Nullable Direction direction, ServiceView service,
       int samples, @Nullable Double lastValue, String policyState, Outcome outcome, String reason) {
-    this(at, policyId, direction, service, samples, lastValue, policyState, outcome, reason, null, List.of());
+    this(at, policyId, direction, service, samples, lastValue, policyState, outcome, reason, null, List.of(),
+        MetricHealth.NONE);
   }
 }

@@ -1,5 +1,6 @@
 package io.dynamite.api.spi;
 
+import io.dynamite.api.MetricHealth;
 import io.dynamite.api.PolicyInput;
 import io.dynamite.api.ScalingDecision;
 import java.time.Instant;
@@ -70,5 +71,19 @@ public interface ScalingPolicy {
    */
   default @Nullable Instant nextEvaluation() {
     return null;
+  }
+
+  /**
+   * Tells how healthy the policy's metric was at its last evaluation: fresh, stale, not a number,
+   * missing, or reported by only some instances. The engine names it in the {@link
+   * io.dynamite.api.event.DecisionRecord} of that evaluation. Asked on the engine thread right
+   * after {@link #evaluate}.
+   *
+   * @return the health; {@link MetricHealth#NONE} (the default) when the policy reads no metric or
+   *     does not judge its health
+   * @since 0.3
+   */
+  default MetricHealth metricHealth() {
+    return MetricHealth.NONE;
   }
 }

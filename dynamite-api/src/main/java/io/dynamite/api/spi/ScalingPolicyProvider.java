@@ -24,6 +24,19 @@ public interface ScalingPolicyProvider {
   String type();
 
   /**
+   * Returns other names that select this provider in {@code type:}, for example an earlier name
+   * of the type kept so that existing configurations still load. A registry treats an alias like
+   * a type name: it must not clash with any other provider's type or alias. Configurations loaded
+   * with an alias report the canonical {@link #type()}.
+   *
+   * @return the aliases; empty (the default) for none
+   * @since 0.3
+   */
+  default java.util.Set<String> aliases() {
+    return java.util.Set.of();
+  }
+
+  /**
    * Returns the settings keys this provider understands besides {@code type}, so that a
    * configuration with a misspelt key is rejected with its path instead of silently ignored.
    *

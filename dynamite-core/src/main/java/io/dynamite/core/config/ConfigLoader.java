@@ -119,7 +119,8 @@ public final class ConfigLoader {
       "adopt_unknown");
   private static final Set<String> THRESHOLD_KEYS = orderedSet("type", "service_type", "metric",
       "metric_aggregated", "comparative_operator", "threshold", "threshold_unit", "period",
-      "period_unit", "cooldown_period", "cooldown_period_unit", "legacy_rule", "direction");
+      "period_unit", "cooldown_period", "cooldown_period_unit", "legacy_rule", "direction", "max_sample_age",
+      "on_missing");
   /** Keys the loader itself reads from every policy entry, whatever its type. */
   private static final Set<String> COMMON_POLICY_KEYS =
       orderedSet("type", "service_type", "metric", "metric_aggregated", "direction");
@@ -132,6 +133,8 @@ public final class ConfigLoader {
 
   private final List<Path> extraFolders;
   private final Map<String, ScalingPolicyProvider> providers;
+  /** Policy type aliases to their canonical type ({@link ScalingPolicyProvider#aliases()}). */
+  private final Map<String, String> aliases;
   /** Metric-source and target types a configuration may select; the daemon's built-ins by default. */
   private final Map<String, Set<String>> sourceTypes;
   private final Map<String, Set<String>> targetTypes;
@@ -141,6 +144,7 @@ public final class ConfigLoader {
   private ConfigLoader(Builder b) {
     this.extraFolders = List.copyOf(b.extraFolders);
     this.providers = new TreeMap<>(b.providers);
+    this.aliases = new TreeMap<>(b.aliases);
     this.sourceTypes = new TreeMap<>(b.sourceTypes);
     this.targetTypes = new TreeMap<>(b.targetTypes);
     this.placeholders = new LinkedHashMap<>(b.placeholders);
@@ -149,7 +153,8 @@ public final class ConfigLoader {
 
   /**
    * Starts a builder with no extra folders, no placeholders, the system UTC clock and the built-in
-   * {@code threshold}, {@code target-tracking}, {@code step}, {@code scheduled} and {@code predictive} policy types.
+   * {@code threshold}, {@code target-tracking}, {@code step}, {@code schedule} (alias {@code
+   * scheduled}) and {@code predictive} policy types.
    *
    * @return a new builder
    */
@@ -158,12 +163,21 @@ public final class ConfigLoader {
   }
 
   /**
-   * Returns the policy types this loader accepts in {@code type:}.
+   * Returns the policy types this loader accepts in {@code type:}, without their aliases.
    *
    * @return the type names, sorted; always contains {@code target-tracking} and {@code threshold}
    */
   public Set<String> policyTypes() {
     return Collections.unmodifiableSet(providers.keySet());
+  }
+
+  /** The provider of a type name or alias, or null. */
+  private @Nullable ScalingPolicyProvider provider(String typeOrAlias) {
+    ScalingPolicyProvider p = providers.get(typeOrAlias);
+    if (p == null && aliases.containsKey(typeOrAlias)) {
+      p = providers.get(aliases.get(typeOrAlias));
+    }
+    return p;
   }
 
   /**
@@ -577,11 +591,12 @@ public final class ConfigLoader {
         if (entry.get("type") != null) {
           String declared = t.string(entry, "type", path, false);
           type = declared == null ? type : declared;
-          if (declared != null && !providers.containsKey(declared)) {
+          if (declared != null && provider(declared) == null) {
             t.problem(path + ".type", "unknown policy type '" + declared + "'; known types: "
                 + String.join(", ", providers.keySet()));
           } else if (declared != null) {
-            provider = providers.get(declared);
+            provider = provider(declared);
+            type = provider.type(); // an alias loads as its canonical type
           }
         } else {
           provider = providers.get(type);
@@ -980,19 +995,16 @@ public final class ConfigLoader {
   public static final class Builder {
     private final List<Path> extraFolders = new ArrayList<>();
     private final Map<String, ScalingPolicyProvider> providers = new HashMap<>();
+    private final Map<String, String> aliases = new HashMap<>();
     private final Map<String, Set<String>> sourceTypes = new TreeMap<>(Map.of(DynamiteConfig.DEFAULT_METRIC_SOURCE, Set.of()));
     private final Map<String, Set<String>> targetTypes = new TreeMap<>(Map.of(DynamiteConfig.DEFAULT_TARGET, Set.of()));
     private final Map<String, String> placeholders = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {
-      ThresholdPolicyProvider threshold = new ThresholdPolicyProvider();
-      providers.put(threshold.type(), threshold);
-      TargetTrackingPolicyProvider tracking = new TargetTrackingPolicyProvider();
-      providers.put(tracking.type(), tracking);
-      for (ScalingPolicyProvider p : List.of(new StepPolicyProvider(), new ScheduledPolicyProvider(),
-          new PredictivePolicyProvider())) {
-        providers.put(p.type(), p);
+      for (ScalingPolicyProvider p : List.of(new ThresholdPolicyProvider(), new TargetTrackingPolicyProvider(),
+          new StepPolicyProvider(), new ScheduledPolicyProvider(), new PredictivePolicyProvider())) {
+        policyProvider(p);
       }
     }
 
@@ -1024,15 +1036,15 @@ public final class ConfigLoader {
     }
 
     /**
-     * Registers a policy type for {@code type:} in policy entries. The built-in {@code threshold}
-     * and {@code target-tracking} types are always registered. Registering another instance of an
-     * already registered provider class is a no-op, so providers found with {@link
+     * Registers a policy type, and its {@link ScalingPolicyProvider#aliases() aliases}, for {@code
+     * type:} in policy entries. The built-in types are always registered. Registering another
+     * instance of an already registered provider class is a no-op, so providers found with {@link
      * java.util.ServiceLoader} (which finds the built-in ones too) can be passed in as they are.
      *
      * @param provider the provider
      * @return this builder
-     * @throws IllegalArgumentException if a provider of a different class has the same type, or the
-     *     type is blank
+     * @throws IllegalArgumentException if a provider of a different class has the same type, the
+     *     type or an alias is another type's name or alias, or the type is blank
      */
     public Builder policyProvider(ScalingPolicyProvider provider) {
       Objects.requireNonNull(provider, "provider");
@@ -1045,7 +1057,24 @@ public final class ConfigLoader {
         throw new IllegalArgumentException("policy type '" + type + "' is provided by both "
             + known.getClass().getName() + " and " + provider.getClass().getName());
       }
-      providers.putIfAbsent(type, provider);
+      if (aliases.containsKey(type)) {
+        throw new IllegalArgumentException("policy type '" + type + "' of " + provider.getClass().getName()
+            + " is an alias of type '" + aliases.get(type) + "'");
+      }
+      if (known != null) {
+        return this; // the same class again
+      }
+      for (String alias : provider.aliases()) {
+        if (providers.containsKey(alias) || alias.equals(type)
+            || (aliases.containsKey(alias) && !aliases.get(alias).equals(type))) {
+          throw new IllegalArgumentException("policy type alias '" + alias + "' of " + provider.getClass().getName()
+              + " is already a policy type or an alias of another type");
+        }
+      }
+      providers.put(type, provider);
+      for (String alias : provider.aliases()) {
+        aliases.put(alias, type);
+      }
       return this;
     }
 

@@ -7,6 +7,8 @@ import io.dynamite.api.PolicySpec;
 import io.dynamite.api.spi.PluginContext;
 import io.dynamite.api.spi.ScalingPolicy;
 import io.dynamite.api.spi.ScalingPolicyProvider;
+import io.dynamite.core.policy.health.HealthSettings;
+import io.dynamite.core.policy.health.MetricHealthGuard;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +17,10 @@ import java.util.List;
  * original keys ({@code comparative_operator}, {@code threshold}, {@code period}, {@code
  * period_unit}, {@code cooldown_period}, {@code cooldown_period_unit}) plus the extension {@code
  * legacy_rule: true} that reproduces the original's defect B7. A metric is required.
+ *
+ * <p>In the default mode the policy is wrapped in a {@link MetricHealthGuard} ({@code
+ * max_sample_age}, {@code on_missing}); with {@code legacy_rule: true} it is not, so that the
+ * original's behaviour is kept exactly, and those two keys are rejected.
  *
  * @since 0.1
  */
@@ -43,11 +49,19 @@ public final class ThresholdPolicyProvider implements ScalingPolicyProvider {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ThresholdPolicy(spec.direction(), spec.query().metric(), ThresholdSettings.parse(spec));
+    ThresholdSettings settings = ThresholdSettings.parse(spec);
+    ThresholdPolicy policy = new ThresholdPolicy(spec.direction(), spec.query().metric(), settings);
+    if (settings.legacy()) {
+      return policy;
+    }
+    HealthSettings health = HealthSettings.parse(spec.settings(), new SettingsReader());
+    // the rule fires per uuid on that uuid's own samples: a silent instance is no input to a fire
+    return MetricHealthGuard.perInstanceRule(policy, spec.query().metric(), spec.query().aggregated(), health);
   }
 
   /**
-   * Reports a missing metric, a missing direction and every settings problem together.
+   * Reports a missing metric, a missing direction and every settings problem together, including
+   * {@code max_sample_age} and {@code on_missing} (and their use with {@code legacy_rule: true}).
    *
    * @param spec the policy's configuration
    * @param context unused
@@ -62,10 +76,24 @@ public final class ThresholdPolicyProvider implements ScalingPolicyProvider {
     if (spec.direction() == null) {
       problems.add(MISSING_DIRECTION);
     }
+    boolean legacy = false;
     try {
-      ThresholdSettings.parse(spec);
+      legacy = ThresholdSettings.parse(spec).legacy();
     } catch (ConfigException e) {
       problems.addAll(e.problems());
+      legacy = Boolean.TRUE.equals(spec.settings().get("legacy_rule"));
+    }
+    if (legacy) {
+      for (String key : HealthSettings.KEYS) {
+        if (spec.settings().containsKey(key)) {
+          problems.add(new ConfigProblem(key, "not available with legacy_rule: true, which keeps the original rule"
+              + " exactly (without metric health); remove " + key + " or legacy_rule"));
+        }
+      }
+    } else {
+      SettingsReader r = new SettingsReader();
+      HealthSettings.parse(spec.settings(), r);
+      problems.addAll(r.problems());
     }
     return problems;
   }

@@ -532,7 +532,7 @@ class ConfigLoaderTest {
   @Test
   void rejectsAnUnknownPolicyTypeListingKnownTypes() {
     assertOnly(problems(base("  up:\n      service_type", "  up:\n      type: magic\n      service_type")),
-        "Dynamite.ScalingPolicy.up.type", "unknown policy type 'magic'; known types: predictive, scheduled, step, target-tracking, threshold");
+        "Dynamite.ScalingPolicy.up.type", "unknown policy type 'magic'; known types: predictive, schedule, step, target-tracking, threshold");
   }
 
   @Test
@@ -586,7 +586,7 @@ class ConfigLoaderTest {
   void validatesPluginPoliciesWithTheirProviderAndLeavesTheirKeysToIt() {
     ConfigLoader loader = ConfigLoader.builder().policyProvider(new FixedProvider()).build();
     assertThat(loader.policyTypes())
-        .containsExactly("fixed-test", "predictive", "scheduled", "step", "target-tracking", "threshold");
+        .containsExactly("fixed-test", "predictive", "schedule", "step", "target-tracking", "threshold");
     String ok = base("  ScalingPolicy:\n    up:", "  ScalingPolicy:\n    spare:\n      type: fixed-test\n      count: 2\n    up:");
     DynamiteConfig c = loader.load(ok, dir);
     assertThat(c.policies().get("spare").type()).isEqualTo("fixed-test");
@@ -617,9 +617,75 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.builder().policyProvider(impostor))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'threshold' is provided by both");
     assertThat(ConfigLoader.builder().policyProvider(new ThresholdPolicyProvider()).build().policyTypes())
-        .containsExactly("predictive", "scheduled", "step", "target-tracking", "threshold");
+        .containsExactly("predictive", "schedule", "step", "target-tracking", "threshold");
     assertThatThrownBy(() -> ConfigLoader.builder().policyProviders(Map.of("other", new FixedProvider())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has type 'fixed-test'");
+  }
+
+  @Test
+  void metricHealthSettingsAreValidatedWithTheirPathsForEveryMetricPolicyTypeAllAtOnce() {
+    String others = "  ScalingPolicy:\n"
+        + "    tt:\n      type: target-tracking\n      service_type: webserver\n      metric: cpu\n      target: 60\n"
+        + "      on_missing: fallback(0)\n"
+        + "    st:\n      type: step\n      service_type: webserver\n      metric: cpu\n      threshold: 60\n"
+        + "      on_missing: {fallback: -1}\n      steps:\n        - {lower: 0, adjustment: 1}\n"
+        + "    pr:\n      type: predictive\n      service_type: webserver\n      metric: cpu\n      target: 60\n"
+        + "      on_missing: sometimes\n"
+        + "    up:";
+    String yaml = base("  ScalingPolicy:\n    up:", others,
+        "      period: 10\n      period_unit: second\n",
+        "      period: 10\n      period_unit: second\n      on_missing: scale_up_only\n      max_sample_age: 0\n",
+        "      cooldown_period_unit: second\n",
+        "      cooldown_period_unit: second\n      legacy_rule: true\n      on_missing: hold\n");
+    assertThat(problems(yaml)).extracting(p -> p.path() + ": " + p.message()).containsExactlyInAnyOrder(
+        "Dynamite.ScalingPolicy.tt.on_missing: fallback(N) needs a whole number N from 1 to 100000, got 0",
+        "Dynamite.ScalingPolicy.st.on_missing.fallback: must be a whole number from 1 to 100000, got the integer -1",
+        "Dynamite.ScalingPolicy.pr.on_missing: expected hold, scale_up_only, fallback(N) or a mapping {fallback: N},"
+            + " got the string 'sometimes'",
+        "Dynamite.ScalingPolicy.up.max_sample_age: must be greater than 0",
+        "Dynamite.ScalingPolicy.down.on_missing: not available with legacy_rule: true, which keeps the original rule"
+            + " exactly (without metric health); remove on_missing or legacy_rule");
+    // valid forms load
+    DynamiteConfig ok = load(base("      period: 10\n      period_unit: second\n",
+        "      period: 10\n      period_unit: second\n      on_missing: fallback(2)\n      max_sample_age: 2m\n"));
+    assertThat(ok.policies().get("up").settings()).containsEntry("on_missing", "fallback(2)");
+  }
+
+  @Test
+  void theScheduleTypeLoadsUnderItsEarlierNameScheduledAsTheSameType() {
+    String entry = "  ScalingPolicy:\n    office:\n      type: %s\n      schedule:\n"
+        + "        - {cron: \"0 8 * * *\", duration: 10h, min: 2}\n    up:";
+    for (String name : List.of("schedule", "scheduled")) {
+      DynamiteConfig c = load(base("  ScalingPolicy:\n    up:", String.format(entry, name)));
+      assertThat(c.policies().get("office").type()).as(name).isEqualTo("schedule");
+    }
+    // a misspelt key under the alias is reported like under the type
+    assertOnly(problems(base("  ScalingPolicy:\n    up:", String.format(entry, "scheduled")
+        .replace("      schedule:", "      timezone: UTC\n      shedule: []\n      schedule:"))),
+        "Dynamite.ScalingPolicy.office.shedule", "unknown key");
+    assertThat(ConfigLoader.builder().build().policyTypes()).doesNotContain("scheduled");
+  }
+
+  @Test
+  void aProviderWhoseTypeOrAliasIsAnotherTypesNameOrAliasIsRejected() {
+    ScalingPolicyProvider claimsAlias = new FixedProvider() {
+      @Override
+      public String type() {
+        return "scheduled";
+      }
+    };
+    assertThatThrownBy(() -> ConfigLoader.builder().policyProvider(claimsAlias))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policy type 'scheduled' of ").hasMessageContaining("is an alias of type 'schedule'");
+    ScalingPolicyProvider aliasClash = new FixedProvider() {
+      @Override
+      public java.util.Set<String> aliases() {
+        return java.util.Set.of("step");
+      }
+    };
+    assertThatThrownBy(() -> ConfigLoader.builder().policyProvider(aliasClash))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policy type alias 'step' of ").hasMessageContaining("is already a policy type");
   }
 
   // ---- Everything at once ----------------------------------------------------------------------

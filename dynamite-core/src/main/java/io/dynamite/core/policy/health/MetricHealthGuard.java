@@ -1,29 +1,43 @@
 package io.dynamite.core.policy.health;
 
 import io.dynamite.api.Direction;
-import io.dynamite.api.MetricSample;
+import io.dynamite.api.MetricHealth;
 import io.dynamite.api.PolicyInput;
 import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.spi.ScalingPolicy;
+import io.dynamite.core.policy.health.HealthSettings.OnMissing;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Wraps a metric policy so that a missing or stale metric never scales the service down. The
- * metric is stale when no sample of it (of any instance) arrived for {@code max_sample_age}:
- * measured from the newest sample's timestamp, or before the first sample from the first
- * evaluation. While it is stale the wrapped policy is still evaluated (so that its memory stays
- * current) but its decision is replaced: by a hold whose reason starts with {@code "metric <name>
- * stale since <time>"}, or with {@code on_missing: {scale_up_to: N}} by a recommendation of N
- * instances while fewer run (a hold once N or more run, so the guard never scales down either).
- * While the metric is fresh the wrapped policy decides alone.
+ * Wraps a metric policy so that missing data never scales the service down, and names the health
+ * of the metric at every evaluation ({@link #metricHealth()}).
  *
- * <p>The guard asks to be evaluated when the metric would turn stale, so that {@code on_missing}
- * acts even when no sample ever comes again. It reads the new samples of each evaluation, not the
- * engine's history, so it costs the engine nothing. It sees the metric stream as a whole: one
- * silent instance among others that report is the wrapped policy's concern.
+ * <p>The metric is judged at each evaluation from the samples and rejected values of its stream
+ * (see {@link SeriesHealth}): {@link MetricHealth#OK}; {@link MetricHealth#STALE} (values arrived
+ * but none is younger than {@code max_sample_age}); {@link MetricHealth#NAN} (the fresh values are
+ * not numbers); {@link MetricHealth#MISSING} (nothing arrived since the first evaluation); {@link
+ * MetricHealth#PARTIAL} (a per-instance metric that some running instances do not report). The
+ * wrapped policy is evaluated every time, so that its memory stays current. While the metric is
+ * OK its decision stands; otherwise {@code on_missing} decides:
+ *
+ * <ul>
+ *   <li>{@code hold} (the default): hold, whatever the policy wanted;
+ *   <li>{@code scale_up_only}: the policy's decision stands only where it raises the count (a
+ *       scale-up, a desired count above the current one, a floor above it); anything else holds;
+ *   <li>{@code fallback(N)}: as {@code scale_up_only}, and while fewer than N instances run it
+ *       recommends N (or what the policy wants, if more). A metric that is missing from the start
+ *       gets {@code max_sample_age} after the first evaluation before N is recommended, so that a
+ *       restart does not scale up before the sources delivered.
+ * </ul>
+ *
+ * <p>No mode ever scales down or lowers a ceiling while the metric is not OK. With {@code
+ * fallback(N)} the guard asks to be evaluated when the metric would turn unhealthy, so that the
+ * fallback acts even when nothing arrives any more; the other modes change nothing by themselves
+ * and need no timer.
  *
  * <p>Not thread-safe; the engine calls it from one thread.
  *
@@ -32,25 +46,56 @@ import org.jspecify.annotations.Nullable;
 public final class MetricHealthGuard implements ScalingPolicy {
   private final ScalingPolicy delegate;
   private final String metric;
-  private final MetricHealth health;
+  private final HealthSettings health;
   private final boolean readsHistory;
-  private @Nullable Instant newestSample;
+  private final SeriesHealth series;
+  /** Judge a step decision by the values of the uuids that fired it (a per-instance rule). */
+  private final boolean judgesTriggers;
   private @Nullable Instant firstEvaluation;
-  private boolean stale;
+  private MetricHealth state = MetricHealth.NONE;
   private @Nullable Instant delegateNext;
+  private @Nullable Instant healthNext;
 
   /**
    * Wraps a policy.
    *
    * @param delegate the metric policy
    * @param metric the metric's name, for reasons
+   * @param aggregated true if the metric is aggregated (one value for the service)
    * @param health the settings
    */
-  public MetricHealthGuard(ScalingPolicy delegate, String metric, MetricHealth health) {
+  public MetricHealthGuard(ScalingPolicy delegate, String metric, boolean aggregated, HealthSettings health) {
+    this(delegate, metric, aggregated, health, false);
+  }
+
+  /**
+   * Wraps a rule that decides per instance, such as {@code threshold}: its step decisions ({@link
+   * ScalingDecision.Scale}) name the uuids whose own samples fired them ({@link
+   * ScalingDecision.Scale#triggers()}). Such a decision stands while every trigger's newest value is
+   * fresh and a number, even if other instances are silent (the stream is then {@link
+   * MetricHealth#PARTIAL}, and the record says so): silent instances are no input to it. A decision
+   * fired by stale or NaN values, and every other decision, is judged as by {@link
+   * #MetricHealthGuard(ScalingPolicy, String, boolean, HealthSettings)}.
+   *
+   * @param delegate the per-instance rule
+   * @param metric the metric's name, for reasons
+   * @param aggregated true if the metric is aggregated (one value for the service)
+   * @param health the settings
+   * @return the guard
+   */
+  public static MetricHealthGuard perInstanceRule(ScalingPolicy delegate, String metric, boolean aggregated,
+      HealthSettings health) {
+    return new MetricHealthGuard(delegate, metric, aggregated, health, true);
+  }
+
+  private MetricHealthGuard(ScalingPolicy delegate, String metric, boolean aggregated, HealthSettings health,
+      boolean judgesTriggers) {
+    this.judgesTriggers = judgesTriggers;
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.metric = Objects.requireNonNull(metric, "metric");
     this.health = Objects.requireNonNull(health, "health");
     this.readsHistory = delegate.readsMetricHistory();
+    this.series = new SeriesHealth(aggregated, health.maxSampleAge().toNanos());
   }
 
   /**
@@ -62,46 +107,149 @@ public final class MetricHealthGuard implements ScalingPolicy {
     return delegate;
   }
 
+  /**
+   * Returns the settings.
+   *
+   * @return {@code max_sample_age} and {@code on_missing}
+   */
+  public HealthSettings settings() {
+    return health;
+  }
+
   @Override
   public ScalingDecision evaluate(PolicyInput input) {
     Instant now = input.now();
     if (firstEvaluation == null) {
       firstEvaluation = now;
     }
-    for (MetricSample s : input.samples()) {
-      if (newestSample == null || s.timestamp().isAfter(newestSample)) {
-        newestSample = s.timestamp();
-      }
-    }
+    series.absorb(input.samples(), input.rejected());
     ScalingDecision inner = delegate.evaluate(input);
     delegateNext = delegate.nextEvaluation();
-    Instant reference = newestSample != null ? newestSample : firstEvaluation;
-    stale = reference.isBefore(now.minus(health.maxSampleAge()));
-    if (!stale) {
+    SeriesHealth.Assessment a = series.assess(input.instances(), now);
+    state = a.state();
+    healthNext = null;
+    if (health.onMissing() == OnMissing.FALLBACK) {
+      healthNext = state == MetricHealth.MISSING ? firstEvaluation.plus(health.maxSampleAge())
+          : series.nextChange(input.instances(), now);
+      if (healthNext != null && !healthNext.isAfter(now)) {
+        healthNext = null;
+      }
+    }
+    if (state == MetricHealth.OK) {
       return inner;
     }
     int current = input.service().projected();
-    String why = "metric " + metric + " stale since " + reference.plus(health.maxSampleAge())
-        + (newestSample == null ? " (no sample since the first evaluation at " + firstEvaluation + ")"
-            : " (newest sample at " + newestSample + ")")
-        + ", max_sample_age " + seconds(health.maxSampleAge());
-    Integer upTo = health.scaleUpTo();
-    if (upTo != null && current < upTo) {
-      return ScalingDecision.scaleTo(upTo, why + "; on_missing scale_up_to " + upTo + " (current " + current + ")");
+    String why = describe(a, now);
+    if (judgesTriggers && inner instanceof ScalingDecision.Scale sc && triggersHealthy(sc, now)) {
+      String who = sc.triggers().stream().map(t -> t.isEmpty() ? "the aggregated value" : "uuid " + t)
+          .distinct().collect(java.util.stream.Collectors.joining(", "));
+      return withReason(sc, why + "; fired by " + who + " on fresh values of its own: " + sc.reason());
     }
-    String ignored = ignoredText(inner, current);
-    return ScalingDecision.hold(why + "; " + (upTo == null ? "on_missing hold" : "on_missing scale_up_to "
-        + upTo + " reached") + ", never scaling down on a stale metric" + ignored);
+    String mode = "on_missing " + health.describeOnMissing();
+    ScalingDecision raising = raising(inner, current);
+    if (health.onMissing() == OnMissing.FALLBACK && current < health.fallback()
+        && !(state == MetricHealth.MISSING && now.isBefore(firstEvaluation.plus(health.maxSampleAge())))) {
+      if (raising != null && countOf(raising, current) > health.fallback()) {
+        return withReason(raising, why + "; " + mode + ", the policy wants more: " + raising.reason());
+      }
+      return ScalingDecision.scaleTo(health.fallback(), why + "; " + mode + ": scaling up to " + health.fallback()
+          + " (current " + current + ")" + ignored(inner, current));
+    }
+    if (health.onMissing() != OnMissing.HOLD && raising != null) {
+      return withReason(raising, why + "; " + mode + ", scaling up: " + raising.reason());
+    }
+    String effect = health.onMissing() == OnMissing.HOLD ? ": holding"
+        : health.onMissing() == OnMissing.FALLBACK && current >= health.fallback()
+            ? ": " + current + " running, at least " + health.fallback() + ", holding"
+        : health.onMissing() == OnMissing.FALLBACK ? ": waiting for a first sample, holding"
+        : ": no scale-up recommended, holding";
+    return ScalingDecision.hold(why + "; " + mode + effect + ", never scaling down on missing data"
+        + ignored(inner, current));
   }
 
-  private static String ignoredText(ScalingDecision inner, int current) {
+  private boolean triggersHealthy(ScalingDecision.Scale sc, Instant now) {
+    for (String uuid : sc.triggers()) {
+      if (!series.freshAndUsable(uuid, now)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The part of a decision that raises the count, or null if none does. Ceilings are dropped. */
+  private static @Nullable ScalingDecision raising(ScalingDecision d, int current) {
+    if (d instanceof ScalingDecision.Scale sc) {
+      return sc.direction() == Direction.UP ? sc : null;
+    }
+    if (d instanceof ScalingDecision.ScaleTo to) {
+      return to.desired() > current ? to : null;
+    }
+    if (d instanceof ScalingDecision.Bound b) {
+      Integer desired = b.desired() != null && b.desired() > current ? b.desired() : null;
+      if (b.floor() <= current && desired == null) {
+        return null;
+      }
+      return new ScalingDecision.Bound(b.floor(), Integer.MAX_VALUE, desired, b.reason());
+    }
+    return null;
+  }
+
+  private static int countOf(ScalingDecision d, int current) {
+    if (d instanceof ScalingDecision.Scale sc) {
+      return current + sc.steps();
+    }
+    if (d instanceof ScalingDecision.ScaleTo to) {
+      return to.desired();
+    }
+    if (d instanceof ScalingDecision.Bound b) {
+      return Math.max(b.floor(), b.desired() == null ? 0 : b.desired());
+    }
+    return current;
+  }
+
+  private static ScalingDecision withReason(ScalingDecision d, String reason) {
+    if (d instanceof ScalingDecision.Scale sc) {
+      return new ScalingDecision.Scale(sc.direction(), sc.steps(), sc.triggers(), reason);
+    }
+    if (d instanceof ScalingDecision.ScaleTo to) {
+      return ScalingDecision.scaleTo(to.desired(), reason);
+    }
+    if (d instanceof ScalingDecision.Bound b) {
+      return new ScalingDecision.Bound(b.floor(), b.ceiling(), b.desired(), reason);
+    }
+    return ScalingDecision.hold(reason);
+  }
+
+  private String describe(SeriesHealth.Assessment a, Instant now) {
+    String age = "max_sample_age " + seconds(health.maxSampleAge());
+    return switch (a.state()) {
+      case STALE -> a.newest().plus(health.maxSampleAge()).isBefore(now)
+          ? "metric " + metric + " stale since " + a.newest().plus(health.maxSampleAge())
+              + " (newest sample at " + a.newest() + "), " + age
+          : "metric " + metric + " stale: no running instance has a fresh value, only uuids of no instance of the"
+              + " service do (newest sample at " + a.newest() + "), " + age;
+      case NAN -> "metric " + metric + " not a number: no fresh usable value, " + a.notANumber()
+          + " fresh value(s) not numbers (" + a.invalidWhy() + "), " + age;
+      case MISSING -> "metric " + metric + " missing: no sample since the first evaluation at " + firstEvaluation
+          + ", " + age;
+      case PARTIAL -> "metric " + metric + " partial: fresh values from " + a.reporting() + " of " + a.expected()
+          + " running instance(s); " + a.stale() + " stale, " + a.silent() + " silent, " + a.notANumber()
+          + " not a number (" + age + ")";
+      default -> "metric " + metric + " " + a.state().name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private static String ignored(ScalingDecision inner, int current) {
     if (inner instanceof ScalingDecision.Hold) {
-      return "";
+      return "; the policy holds: " + inner.reason();
     }
     String what = inner instanceof ScalingDecision.Scale sc
         ? (sc.direction() == Direction.UP ? "+" : "-") + sc.steps()
         : inner instanceof ScalingDecision.ScaleTo to ? "desired " + to.desired() + " (current " + current + ")"
-        : inner.kind().name().toLowerCase(java.util.Locale.ROOT);
+        : inner instanceof ScalingDecision.Bound b ? "floor " + b.floor()
+            + (b.ceiling() == Integer.MAX_VALUE ? "" : ", ceiling " + b.ceiling())
+            + (b.desired() == null ? "" : ", desired " + b.desired())
+        : inner.kind().name().toLowerCase(Locale.ROOT);
     return "; ignored the policy's " + what + ": " + inner.reason();
   }
 
@@ -111,15 +259,15 @@ public final class MetricHealthGuard implements ScalingPolicy {
   }
 
   @Override
+  public MetricHealth metricHealth() {
+    return state;
+  }
+
+  @Override
   public @Nullable Instant nextEvaluation() {
     Instant next = delegateNext;
-    Instant reference = newestSample != null ? newestSample : firstEvaluation;
-    if (!stale && reference != null) {
-      // stale strictly after max_sample_age
-      Instant staleAt = reference.plus(health.maxSampleAge()).plusNanos(1);
-      if (next == null || staleAt.isBefore(next)) {
-        next = staleAt;
-      }
+    if (healthNext != null && (next == null || healthNext.isBefore(next))) {
+      next = healthNext;
     }
     return next;
   }
@@ -127,8 +275,9 @@ public final class MetricHealthGuard implements ScalingPolicy {
   @Override
   public String describeState() {
     String inner = delegate.describeState();
-    String mine = newestSample == null ? "no sample of " + metric + " yet"
-        : "newest sample of " + metric + " at " + newestSample + (stale ? " (stale)" : "");
+    String mine = state == MetricHealth.NONE ? "metric " + metric + " not judged yet"
+        : "metric " + metric + " " + state + (series.newestSeen() == null ? ", no sample yet"
+            : ", newest value at " + series.newestSeen());
     return inner.isEmpty() ? mine : inner + "; " + mine;
   }
 

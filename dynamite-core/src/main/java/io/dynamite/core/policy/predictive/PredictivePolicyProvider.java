@@ -40,7 +40,7 @@ public final class PredictivePolicyProvider implements ScalingPolicyProvider {
   @Override
   public ScalingPolicy create(PolicySpec spec, PluginContext context) {
     PredictiveSettings s = PredictiveSettings.parse(spec);
-    return new MetricHealthGuard(new PredictivePolicy(s), s.metric(), s.health());
+    return new MetricHealthGuard(new PredictivePolicy(s), s.metric(), s.aggregated(), s.health());
   }
 
   /**

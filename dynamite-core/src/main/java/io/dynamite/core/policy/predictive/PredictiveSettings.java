@@ -4,7 +4,7 @@ import io.dynamite.api.ConfigException;
 import io.dynamite.api.MetricQuery;
 import io.dynamite.api.PolicySpec;
 import io.dynamite.core.policy.SettingsReader;
-import io.dynamite.core.policy.health.MetricHealth;
+import io.dynamite.core.policy.health.HealthSettings;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -25,7 +25,7 @@ record PredictiveSettings(
     Duration minHistory,
     ZoneId zone,
     boolean forecastOnly,
-    MetricHealth health) {
+    HealthSettings health) {
 
   static final Set<String> KEYS = keys();
   /** At most this many remembered values (buckets times seasons), about 800 KB. */
@@ -45,7 +45,7 @@ record PredictiveSettings(
   private static Set<String> keys() {
     List<String> k = new ArrayList<>(List.of("target", "season", "resolution", "forecast_window", "history_seasons",
         "min_history", "timezone", "mode"));
-    k.addAll(MetricHealth.KEYS);
+    k.addAll(HealthSettings.KEYS);
     return SettingsReader.ordered(k.toArray(new String[0]));
   }
 
@@ -95,7 +95,7 @@ record PredictiveSettings(
     }
     String mode = r.choice(s, "mode", "", SettingsReader.ordered("forecast_and_scale", "forecast_only"),
         "forecast_and_scale");
-    MetricHealth health = MetricHealth.parse(s, r);
+    HealthSettings health = HealthSettings.parse(s, r);
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code scheduled} policy. At each evaluation it works out which entries are in force: every
+ * The {@code schedule} policy. At each evaluation it works out which entries are in force: every
  * window entry whose window covers now, and the setting entry that fired last. Their {@code min}
  * values make a floor (the highest wins), their {@code max} values a ceiling (the lowest wins; a
  * floor above it wins), answered as a {@link ScalingDecision.Bound}, which the engine applies to

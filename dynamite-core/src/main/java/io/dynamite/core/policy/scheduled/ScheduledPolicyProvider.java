@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Provider of the built-in {@code scheduled} policy: {@code schedule:} entries, by five-field cron
+ * Provider of the built-in {@code schedule} policy (also accepted under its earlier name {@code
+ * scheduled}): {@code schedule:} entries, by five-field cron
  * expression (with a time zone) or at a fixed time, that put a floor ({@code min}), a ceiling
  * ({@code max}) and a one-off {@code desired} count in force for a window ({@code duration},
  * {@code until}) or until the next setting entry fires. Reads no metric. See {@code
@@ -22,7 +23,10 @@ import java.util.Set;
 @AutoService(ScalingPolicyProvider.class)
 public final class ScheduledPolicyProvider implements ScalingPolicyProvider {
   /** The type name. */
-  public static final String TYPE = "scheduled";
+  public static final String TYPE = "schedule";
+
+  /** The earlier type name, still accepted in {@code type:}. */
+  public static final String ALIAS = "scheduled";
 
   /** Creates the provider; stateless. */
   public ScheduledPolicyProvider() {}
@@ -30,6 +34,12 @@ public final class ScheduledPolicyProvider implements ScalingPolicyProvider {
   @Override
   public String type() {
     return TYPE;
+  }
+
+  /** {@code scheduled}, the name of this type before 0.3, so that existing configurations load unchanged. */
+  @Override
+  public Set<String> aliases() {
+    return Set.of(ALIAS);
   }
 
   @Override

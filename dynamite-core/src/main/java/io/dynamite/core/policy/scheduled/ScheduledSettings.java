@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** The validated settings of a {@code scheduled} policy entry; every problem is reported at once. */
+/** The validated settings of a {@code schedule} policy entry; every problem is reported at once. */
 record ScheduledSettings(List<ScheduleEntry> entries) {
   static final Set<String> KEYS = SettingsReader.ordered("schedule", "timezone");
   private static final Set<String> ENTRY_KEYS = SettingsReader.ordered(
@@ -27,7 +27,7 @@ record ScheduledSettings(List<ScheduleEntry> entries) {
   static ScheduledSettings parse(PolicySpec spec) {
     SettingsReader r = new SettingsReader();
     if (spec.query() != null) {
-      r.problem("metric", "a scheduled policy reads no metric; remove service_type and metric");
+      r.problem("metric", "a schedule policy reads no metric; remove service_type and metric");
     }
     Map<String, Object> s = spec.settings();
     ZoneId defaultZone = zone(s, "timezone", "", r, ZoneId.of("UTC"));

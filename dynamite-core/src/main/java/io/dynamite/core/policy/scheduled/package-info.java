@@ -1,5 +1,5 @@
 /**
- * The built-in {@code scheduled} policy: floors, ceilings and one-off desired counts by cron
+ * The built-in {@code schedule} policy (alias {@code scheduled}): floors, ceilings and one-off desired counts by cron
  * expression or fixed time ({@link io.dynamite.core.policy.scheduled.ScheduledPolicyProvider}).
  */
 @NullMarked

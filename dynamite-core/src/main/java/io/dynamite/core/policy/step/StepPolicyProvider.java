@@ -42,7 +42,7 @@ public final class StepPolicyProvider implements ScalingPolicyProvider {
   @Override
   public ScalingPolicy create(PolicySpec spec, PluginContext context) {
     StepSettings s = StepSettings.parse(spec);
-    return new MetricHealthGuard(new StepPolicy(s, spec.direction()), s.metric(), s.health());
+    return new MetricHealthGuard(new StepPolicy(s, spec.direction()), s.metric(), s.aggregated(), s.health());
   }
 
   /**

@@ -4,7 +4,7 @@ import io.dynamite.api.ConfigException;
 import io.dynamite.api.MetricQuery;
 import io.dynamite.api.PolicySpec;
 import io.dynamite.core.policy.SettingsReader;
-import io.dynamite.core.policy.health.MetricHealth;
+import io.dynamite.core.policy.health.HealthSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +26,7 @@ record StepSettings(
     int minAdjustmentMagnitude,
     Duration cooldown,
     Duration warmup,
-    MetricHealth health) {
+    HealthSettings health) {
 
   static final Set<String> KEYS = keys();
   private static final Set<String> STEP_KEYS = SettingsReader.ordered("lower", "upper", "adjustment");
@@ -51,15 +51,22 @@ record StepSettings(
       return (lower == null || diff > lower) && (upper == null || diff <= upper);
     }
 
+    /**
+     * The interval as it is read: {@code [0, 20)}, {@code (-30, 0)}, {@code (-inf, -30]}. A bound
+     * above the threshold is inclusive below and exclusive above; below it the other way round;
+     * the threshold itself (0) belongs to the side above.
+     */
     String describe() {
-      return "[" + (lower == null ? "-inf" : num(lower)) + ", " + (upper == null ? "+inf" : num(upper)) + ")";
+      String low = lower == null ? "(-inf" : lower >= 0 ? "[" + num(lower) : "(" + num(lower);
+      String high = upper == null ? "+inf)" : upper < 0 ? num(upper) + "]" : num(upper) + ")";
+      return low + ", " + high;
     }
   }
 
   private static Set<String> keys() {
     List<String> k = new ArrayList<>(List.of("threshold", "steps", "adjustment_type", "min_adjustment_magnitude",
         "cooldown", "estimated_instance_warmup"));
-    k.addAll(MetricHealth.KEYS);
+    k.addAll(HealthSettings.KEYS);
     return SettingsReader.ordered(k.toArray(new String[0]));
   }
 
@@ -80,7 +87,7 @@ record StepSettings(
     List<Step> steps = steps(s, adjType, r);
     Duration cooldown = r.duration(s, "cooldown", "", false);
     Duration warmup = r.duration(s, "estimated_instance_warmup", "", false);
-    MetricHealth health = MetricHealth.parse(s, r);
+    HealthSettings health = HealthSettings.parse(s, r);
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }
@@ -135,14 +142,42 @@ record StepSettings(
       order.add(i);
     }
     order.sort(Comparator.comparingDouble(i -> out.get(i).lower() == null ? Double.NEGATIVE_INFINITY : out.get(i).lower()));
+    // AWS's rules: no overlap and no gap between steps, and the steps cover one side of the
+    // threshold entirely or both (a value on a side without steps holds)
     for (int k = 1; k < order.size(); k++) {
       Step a = out.get(order.get(k - 1));
       Step b = out.get(order.get(k));
       double aUpper = a.upper() == null ? Double.POSITIVE_INFINITY : a.upper();
       double bLower = b.lower() == null ? Double.NEGATIVE_INFINITY : b.lower();
+      String path = "steps[" + index.get(order.get(k)) + "]";
+      String other = "steps[" + index.get(order.get(k - 1)) + "]";
       if (aUpper > bLower) {
-        r.problem("steps[" + index.get(order.get(k)) + "]", "overlaps steps[" + index.get(order.get(k - 1)) + "]: "
-            + b.describe() + " and " + a.describe() + " (bounds are relative to threshold)");
+        r.problem(path, "overlaps " + other + ": " + b.describe() + " and " + a.describe()
+            + " (bounds are relative to threshold)");
+      } else if (aUpper < bLower) {
+        r.problem(path, "leaves a gap after " + other + ": " + b.describe() + " starts at " + num(bLower) + " but "
+            + a.describe() + " ends at " + num(aUpper) + ", so values in between are in no step; each step's"
+            + " lower bound must be the upper bound of the step below it (bounds are relative to threshold)");
+      }
+    }
+    if (!order.isEmpty()) {
+      int lowIndex = index.get(order.get(0));
+      Step low = out.get(order.get(0));
+      Step high = out.get(order.get(order.size() - 1));
+      int highIndex = index.get(order.get(order.size() - 1));
+      if (low.lower() != null && low.lower() != 0) {
+        r.problem("steps[" + lowIndex + "]", low.lower() < 0
+            ? "lower bound " + num(low.lower()) + " leaves the values below it in no step: the lowest step needs no"
+                + " lower bound (bounds are relative to threshold)"
+            : "lower bound " + num(low.lower()) + " leaves a gap from the threshold (0) to it: the lowest step"
+                + " needs lower 0, or no lower bound (bounds are relative to threshold)");
+      }
+      if (high.upper() != null && high.upper() != 0) {
+        r.problem("steps[" + highIndex + "]", high.upper() > 0
+            ? "upper bound " + num(high.upper()) + " leaves the values above it in no step: the highest step needs"
+                + " no upper bound (bounds are relative to threshold)"
+            : "upper bound " + num(high.upper()) + " leaves a gap from it to the threshold (0): the highest step"
+                + " needs upper 0, or no upper bound (bounds are relative to threshold)");
       }
     }
     List<Step> sorted = new ArrayList<>();

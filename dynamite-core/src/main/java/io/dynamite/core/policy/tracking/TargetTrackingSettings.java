@@ -55,7 +55,7 @@ public record TargetTrackingSettings(
 
   /** The keys of a policy entry this type reads besides the loader's common ones. */
   public static final Set<String> KEYS = ordered("target", "target_type", "capacity", "tolerance",
-      "tolerance_up", "tolerance_down", "max_sample_age", "initialization_period", "behavior");
+      "tolerance_up", "tolerance_down", "max_sample_age", "initialization_period", "behavior", "on_missing");
 
   private static final Set<String> BEHAVIOR_KEYS = ordered("scale_up", "scale_down");
   private static final Set<String> RULE_KEYS = ordered("stabilization_window", "select_policy", "policies");

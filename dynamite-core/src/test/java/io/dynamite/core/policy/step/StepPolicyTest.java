@@ -27,11 +27,15 @@ class StepPolicyTest {
   static final Instant T0 = Instant.parse("2015-06-18T08:00:00Z");
   static final Instant LONG_AGO = T0.minusSeconds(3600);
 
-  /** Above 60: +1 from 0 to 20 over, +3 from 20 over; below 60: -1 from 20 under to the threshold. */
+  /**
+   * Above 60: +1 from 0 to 20 over, +3 from 20 over; below 60: -1 from 20 under to the threshold,
+   * -2 from 20 under down.
+   */
   static final List<Map<String, Object>> STEPS = List.of(
       Map.of("lower", 0, "upper", 20, "adjustment", 1),
       Map.of("lower", 20, "adjustment", 3),
-      Map.of("lower", -20, "upper", 0, "adjustment", -1));
+      Map.of("lower", -20, "upper", 0, "adjustment", -1),
+      Map.of("upper", -20, "adjustment", -2));
 
   private static StepPolicy policy(Object... kv) {
     List<Object> all = new ArrayList<>(List.of("threshold", 60, "steps", STEPS));
@@ -58,7 +62,13 @@ class StepPolicyTest {
     assertThat(((ScalingDecision.ScaleTo) eval(policy(), four, values(T0, 60, 60, 60, 60), null, T0)).desired()).isEqualTo(5);
     // below the threshold the upper bound is inclusive and the lower exclusive
     assertThat(((ScalingDecision.ScaleTo) eval(policy(), four, values(T0, 50, 50, 50, 50), null, T0)).desired()).isEqualTo(3);
-    ScalingDecision none = eval(policy(), four, values(T0, 40, 40, 40, 40), null, T0);
+    // -20 is below the threshold, so it belongs to the step whose upper bound it is
+    assertThat(((ScalingDecision.ScaleTo) eval(policy(), four, values(T0, 40, 40, 40, 40), null, T0)).desired()).isEqualTo(2);
+    assertThat(((ScalingDecision.ScaleTo) eval(policy(), four, values(T0, 41, 41, 41, 41), null, T0)).desired()).isEqualTo(3);
+    // a policy with steps on one side of the threshold only holds on the other side
+    StepPolicy outOnly = new StepPolicy(StepSettings.parse(spec("step", CPU, "threshold", 60, "steps",
+        STEPS.subList(0, 2))), null);
+    ScalingDecision none = eval(outOnly, four, values(T0, 40, 40, 40, 40), null, T0);
     assertThat(none.reason()).isEqualTo("cpu average 40 over 4 instance(s) is -20 from threshold 60: in no step; keeping 4");
   }
 
@@ -155,5 +165,40 @@ class StepPolicyTest {
         Map.of("lower", 15, "upper", 25, "adjustment", 1),
         Map.of("upper", 0, "adjustment", -1)))))
         .hasMessageContaining("steps[1]: overlaps steps[0]: [15, 25) and [0, 20)");
+  }
+
+  @Test
+  void gapsBetweenStepsAndStepsThatStopShortOfTheThresholdOrOfInfinityAreRejectedAllAtOnce() {
+    assertThatThrownBy(() -> StepSettings.parse(spec("step", CPU, "threshold", 60, "steps", List.of(
+        Map.of("lower", 0, "upper", 20, "adjustment", 1),
+        Map.of("lower", 25, "upper", 40, "adjustment", 2),
+        Map.of("lower", -30, "upper", -5, "adjustment", -1)))))
+        .isInstanceOf(ConfigException.class)
+        .extracting(e -> ((ConfigException) e).problems().stream().map(p -> p.path() + ": " + p.message()).toList())
+        .asList()
+        .containsExactly(
+            "steps[0]: leaves a gap after steps[2]: [0, 20) starts at 0 but (-30, -5] ends at -5, so values in"
+                + " between are in no step; each step's lower bound must be the upper bound of the step below it"
+                + " (bounds are relative to threshold)",
+            "steps[1]: leaves a gap after steps[0]: [25, 40) starts at 25 but [0, 20) ends at 20, so values in"
+                + " between are in no step; each step's lower bound must be the upper bound of the step below it"
+                + " (bounds are relative to threshold)",
+            "steps[2]: lower bound -30 leaves the values below it in no step: the lowest step needs no lower bound"
+                + " (bounds are relative to threshold)",
+            "steps[1]: upper bound 40 leaves the values above it in no step: the highest step needs no upper bound"
+                + " (bounds are relative to threshold)");
+    // steps above the threshold must start at it; steps below it must end at it
+    assertThatThrownBy(() -> StepSettings.parse(spec("step", CPU, "threshold", 60, "steps", List.of(
+        Map.of("lower", 5, "adjustment", 1)))))
+        .hasMessageContaining("steps[0]: lower bound 5 leaves a gap from the threshold (0) to it");
+    assertThatThrownBy(() -> StepSettings.parse(spec("step", CPU, "threshold", 60, "steps", List.of(
+        Map.of("upper", -5, "adjustment", -1)))))
+        .hasMessageContaining("steps[0]: upper bound -5 leaves a gap from it to the threshold (0)");
+    // valid: one side entirely, the other side entirely, both sides
+    for (List<Map<String, Object>> ok : List.of(List.of(Map.<String, Object>of("lower", 0, "adjustment", 1)),
+        List.of(Map.<String, Object>of("upper", 0, "adjustment", -1)), List.of(Map.<String, Object>of("adjustment", 2)),
+        STEPS)) {
+      assertThat(StepSettings.parse(spec("step", CPU, "threshold", 60, "steps", ok)).steps()).hasSize(ok.size());
+    }
   }
 }
