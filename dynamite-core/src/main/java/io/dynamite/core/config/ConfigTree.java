@@ -25,15 +25,17 @@ final class ConfigTree {
   /**
    * Returns {@code {"Dynamite": {...}}} with the sections in the order the README lists them.
    * From the parsed document it keeps what the records do not hold: the {@code ServiceFiles}
-   * section as written (or the folders, when the document has none), extra {@code ETCD} keys, and
-   * the {@code MetricSource} and {@code Target} sections.
+   * section as written (or the configuration's folders, possibly none, when the document has no
+   * such section), extra {@code ETCD} keys, and the {@code MetricSource} and {@code Target}
+   * sections.
    */
   static Map<String, Object> of(DynamiteConfig c) {
     Map<?, ?> doc = c.document().get(ConfigValidator.ROOT) instanceof Map<?, ?> m ? m : Map.of();
     Map<String, Object> dyn = new LinkedHashMap<>();
     if (doc.containsKey("ServiceFiles")) {
       dyn.put("ServiceFiles", doc.get("ServiceFiles"));
-    } else if (!c.serviceFolders().isEmpty()) {
+    } else {
+      // the section the YAML requires; empty when the units were given in code
       List<String> folders = new ArrayList<>();
       for (Path p : c.serviceFolders()) {
         folders.add(p.toString());

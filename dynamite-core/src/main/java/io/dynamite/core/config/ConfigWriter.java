@@ -18,9 +18,9 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * From the document it also keeps what the records do not hold: the {@code ServiceFiles} section
  * as written (or the configuration's folders when it has none), extra {@code ETCD} keys and the
  * {@code MetricSource} and {@code Target} sections. Unit files are not part of the YAML: a
- * configuration whose units were given in code names its unit files and lists no folder, so
- * loading the text back needs the units again ({@link ConfigLoader.Builder#unit(String, String)}
- * or a folder).
+ * configuration whose units were given in code names its unit files and writes an empty {@code
+ * PathList}, so loading the text back needs the units again ({@link
+ * ConfigLoader.Builder#unit(String, String)}) or a folder holding them.
  *
  * <p>For a configuration loaded from YAML, loading the written text again with the same loader and
  * base folder gives an equal configuration. Values are written in the YAML 1.2 core schema the
