@@ -202,6 +202,43 @@ class ConfigBuilderTest {
     assertThat(built.metricsBasePath()).isEqualTo("/metrics");
   }
 
+  @Test
+  void theExampleOfDocsConfigurationMdBuilds() {
+    DynamiteConfig config = DynamiteConfig.builder()
+        .etcd("/services", "/metrics")
+        .service(ServiceConfig.builder("web")
+            .unit("web@.service", """
+                [Unit]
+                Description=web %i
+                [Service]
+                ExecStart=/usr/bin/web --port %i
+                """)
+            .minInstance(1).maxInstance(4)
+            .baseInstancePrefixNumber(8000).portsPerInstance(1)
+            .attachedService("web_discovery")
+            .scaleUpPolicy("busy").scaleDownPolicy("idle"))
+        .service(ServiceConfig.builder("web_discovery")
+            .unit("web_discovery@.service", List.of(UnitOption.of("Service", "ExecStart", "/usr/bin/announce %i")))
+            .asAttachedService())
+        .policy(PolicyConfig.builder("busy")
+            .metric("webserver", "cpu_user")
+            .set("comparative_operator", "gt").set("threshold", 80)
+            .set("period", 30).set("period_unit", "second"))
+        .policy(PolicyConfig.builder("idle")
+            .aggregatedMetric("webserver", "cpu_user")
+            .set("comparative_operator", "lt").set("threshold", 10)
+            .set("period", 1).set("period_unit", "minute"))
+        .build();
+    assertThat(config.scalableServices()).extracting(s -> s.id().name()).containsExactly("web");
+    assertThat(config.service(ServiceId.of("web")).unit().options())
+        .contains(UnitOption.of("Service", "ExecStart", "/usr/bin/web --port %i"));
+    assertThatThrownBy(() -> DynamiteConfig.builder()
+            .service(ServiceConfig.builder("web").unit("web@.service", "[Service]\nExecStart=/bin/web\n")
+                .minInstance(5).maxInstance(2).baseInstancePrefixNumber(8000).portsPerInstance(1))
+            .build())
+        .hasMessage("invalid configuration: Dynamite.Service.web.min_instance: min_instance (5) is greater than max_instance (2)");
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> section(DynamiteConfig c) {
     return (Map<String, Object>) c.document().get("Dynamite");
