@@ -11,6 +11,7 @@ import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.api.spi.ScalingTarget;
 import io.dynamite.api.spi.StateStore;
 import io.dynamite.api.spi.VictimSelector;
+import io.dynamite.core.config.ConfigLoader;
 import io.dynamite.core.config.DynamiteConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +101,7 @@ public final class ScalingEngine implements AutoCloseable {
   private volatile boolean ready;
   private final Initialization initialization;
 
-  private ScalingEngine(Builder b) {
+  private ScalingEngine(Builder b, PluginRegistry registry) {
     this.config = Objects.requireNonNull(b.config, "config is required");
     ScalingTarget target = Objects.requireNonNull(b.target, "target is required");
     StateStore store = b.store != null ? b.store : new InMemoryStore();
@@ -129,7 +130,7 @@ public final class ScalingEngine implements AutoCloseable {
     MetricIntake[] intakeRef = new MetricIntake[1];
     java.util.function.BiFunction<String, String, Optional<String>> resolver =
         (type, uuid) -> intakeRef[0] == null ? Optional.empty() : intakeRef[0].resolve(type, uuid);
-    PolicyBinder.Bound bound = PolicyBinder.bind(config, b.registry(), clock, window, resolver);
+    PolicyBinder.Bound bound = PolicyBinder.bind(config, registry, clock, window, resolver);
     services.putAll(bound.services());
     order.addAll(bound.order());
     bindings.addAll(bound.bindings());
@@ -679,12 +680,15 @@ public final class ScalingEngine implements AutoCloseable {
     }
 
     /**
-     * Builds the engine and creates every policy instance.
+     * Checks the configuration, builds the engine and creates every policy instance. The
+     * configuration is checked with {@link ConfigLoader#validate(DynamiteConfig)} against this
+     * builder's plugins, so a configuration assembled from records by hand is held to the rules
+     * of a YAML file and reported with the same paths and messages.
      *
      * @return the engine, not yet started
-     * @throws ConfigException if a policy's type is unknown or a provider rejects its settings
-     *     (every problem at once)
-     * @throws NullPointerException if the configuration or target is missing
+     * @throws ConfigException if the configuration breaks a rule of the YAML format, a policy's
+     *     type is unknown or a provider rejects its settings (every problem at once)
+     * @throws IllegalStateException if the configuration or target is missing
      */
     public ScalingEngine build() {
       if (config == null) {
@@ -693,7 +697,9 @@ public final class ScalingEngine implements AutoCloseable {
       if (target == null) {
         throw new IllegalStateException("target is required");
       }
-      return new ScalingEngine(this);
+      PluginRegistry registry = registry();
+      ConfigLoader.builder().plugins(registry).clock(clock).build().validate(config);
+      return new ScalingEngine(this, registry);
     }
 
     private static Duration positive(Duration d, String name) {

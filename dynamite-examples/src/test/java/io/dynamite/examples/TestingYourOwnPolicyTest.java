@@ -2,110 +2,76 @@ package io.dynamite.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dynamite.api.MetricQuery;
 import io.dynamite.api.event.DecisionRecord;
-import io.dynamite.api.event.EngineEvent;
-import io.dynamite.core.ScalingEngine;
-import io.dynamite.core.config.ConfigLoader;
-import io.dynamite.core.config.DynamiteConfig;
-import io.dynamite.testkit.FakeMetricSource;
-import io.dynamite.testkit.FakeScalingTarget;
-import io.dynamite.testkit.ManualClock;
-import io.dynamite.testkit.ManualScheduler;
-import io.dynamite.testkit.RecordingListener;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.dynamite.harness.DynamiteExtension;
+import io.dynamite.harness.DynamiteTestHarness;
+import io.dynamite.harness.DynamiteYaml;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * How to test your own policy with dynamite-testkit: the real engine, your YAML, in-memory metrics
- * and cluster, and a manual clock, so that every run is exactly the same.
+ * How to test your own policy with dynamite-harness: the real engine, your YAML, in-memory metrics
+ * and cluster, and a manual clock, so that every run is exactly the same. The policy here is the
+ * {@code moving-average} plugin of this module, found on the class path as the daemon finds
+ * plugins in its {@code --plugins} jars.
  */
+@ExtendWith(DynamiteExtension.class)
+@DynamiteYaml("""
+    Dynamite:
+      ServiceFiles: {PathList: []}
+      ETCD: {application_base_path: /services, metrics_base_path: /metrics}
+      Service:
+        web:
+          name_of_unit_file: web@.service
+          min_instance: 1
+          max_instance: 4
+          base_instance_prefix_number: 8000
+          ports_per_instance: 1
+          scale_up_policy: {ScalingPolicy: busy}
+      ScalingPolicy:
+        busy:
+          type: moving-average
+          service_type: webserver
+          metric: cpu_user
+          comparative_operator: gt
+          threshold: 70
+          window_size: 4
+          cooldown_seconds: 60
+    """)
 class TestingYourOwnPolicyTest {
-  static final MetricQuery CPU = new MetricQuery("webserver", "cpu_user", false);
 
-  @TempDir Path dir;
-  final ManualClock clock = ManualClock.atDefaultStart();
-  final ManualScheduler scheduler = new ManualScheduler(clock);
-  final FakeMetricSource metrics = new FakeMetricSource();
-  final FakeScalingTarget cluster = new FakeScalingTarget();
-  final RecordingListener events = new RecordingListener();
-  ScalingEngine engine;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    Files.createDirectories(dir.resolve("units"));
-    Files.writeString(dir.resolve("units/web@.service"), "[Service]\nExecStart=/bin/web %i\n");
-    Files.writeString(dir.resolve("dynamite.yaml"), """
-        Dynamite:
-          ServiceFiles:
-            PathList: [units]
-          ETCD: {application_base_path: /services, metrics_base_path: /metrics}
-          Service:
-            web:
-              name_of_unit_file: web@.service
-              min_instance: 1
-              max_instance: 4
-              base_instance_prefix_number: 8000
-              ports_per_instance: 1
-              scale_up_policy: {ScalingPolicy: busy}
-          ScalingPolicy:
-            busy:
-              type: moving-average
-              service_type: webserver
-              metric: cpu_user
-              comparative_operator: gt
-              threshold: 70
-              window_size: 4
-              cooldown_seconds: 60
-        """);
-    // The plugin is found on the class path, as the daemon finds plugins in --plugins jars.
-    DynamiteConfig config = ConfigLoader.builder().discoverPlugins(getClass().getClassLoader()).build()
-        .load(dir.resolve("dynamite.yaml"));
-    engine = ScalingEngine.builder()
-        .config(config)
-        .metricSource(metrics)
-        .target(cluster)
-        .clock(clock)
-        .scheduler(scheduler)
-        .listener(events)
-        .discoverPlugins(getClass().getClassLoader())
-        .build();
-    engine.start();
-    scheduler.runPending(); // start-up: tops web up to min_instance
-  }
-
-  void cpu(double... values) {
+  /** One sample of uuid u1 a second. */
+  static void cpu(DynamiteTestHarness h, double... values) {
     for (double v : values) {
-      metrics.push(CPU, "u1", clock.instant(), v);
-      scheduler.advance(Duration.ofSeconds(1));
+      h.push("webserver", "cpu_user", "u1", v).advance(Duration.ofSeconds(1));
     }
   }
 
   @Test
-  void scalesUpOnceTheAverageIsHighAndThenWaitsForTheCooldown() {
-    assertThat(cluster.started()).containsExactly("web@8000.service");
-    cpu(90, 90, 90);
-    assertThat(cluster.started()).hasSize(1); // three samples: the window is not full yet
-    cpu(90);
-    assertThat(cluster.started()).containsExactly("web@8000.service", "web@8001.service");
-    cpu(90, 90, 90, 90, 90, 90);
-    assertThat(cluster.started()).hasSize(2); // cooldown
-    scheduler.advance(Duration.ofSeconds(60));
-    cpu(90, 90, 90, 90);
-    assertThat(cluster.started()).hasSize(3);
-    assertThat(events.decisions()).filteredOn(d -> d.outcome() == DecisionRecord.Outcome.SCALED)
-        .first().satisfies(d -> assertThat(d.reason()).startsWith("average of the last 4 samples is 90.0 > 70.0"));
+  void scalesUpOnceTheAverageIsHighAndThenWaitsForTheCooldown(DynamiteTestHarness h) {
+    assertThat(h.started()).containsExactly("web@8000.service"); // topped up to min_instance at start
+    cpu(h, 90, 90, 90);
+    h.awaitNoDecision(); // three samples: the window is not full yet
+    cpu(h, 90);
+    DecisionRecord up = h.takeDecision();
+    assertThat(up.outcome()).isEqualTo(DecisionRecord.Outcome.SCALED);
+    assertThat(up.reason()).startsWith("average of the last 4 samples is 90.0 > 70.0");
+    assertThat(h.started()).containsExactly("web@8000.service", "web@8001.service");
+
+    cpu(h, 90, 90, 90, 90, 90, 90);
+    h.awaitNoDecision(); // cooldown: the policy holds
+    h.advance(Duration.ofSeconds(60));
+    cpu(h, 90, 90, 90, 90);
+    assertThat(h.takeDecision().outcome()).isEqualTo(DecisionRecord.Outcome.SCALED);
+    assertThat(h.started()).hasSize(3);
+    assertThat(h.running("web")).isEqualTo(3);
   }
 
   @Test
-  void aQuietServiceIsLeftAlone() {
-    cpu(40, 50, 60, 65, 69, 30, 20);
-    assertThat(cluster.started()).containsExactly("web@8000.service");
-    assertThat(events.events(EngineEvent.ActionFailed.class)).isEmpty();
+  void aQuietServiceIsLeftAlone(DynamiteTestHarness h) {
+    cpu(h, 40, 50, 60, 65, 69, 30, 20);
+    h.awaitNoDecision(Duration.ofMinutes(5));
+    assertThat(h.started()).containsExactly("web@8000.service");
   }
 }

@@ -27,9 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  */
 public final class FakeMetricSource implements MetricSource {
+  /** The most dropped samples kept for {@link #droppedSamples()}; the count goes on. */
+  private static final int MAX_KEPT_DROPPED = 1_000;
   private final List<MetricSample> pending = new ArrayList<>();
   private final List<RejectedSample> rejected = new ArrayList<>();
   private final Map<String, String> registrations = new HashMap<>();
+  private final List<MetricSample> droppedSamples = new ArrayList<>();
   private int failPolls;
   private int polls;
   private int dropped;
@@ -185,6 +188,9 @@ public final class FakeMetricSource implements MetricSource {
         out.add(s);
       } else {
         dropped++;
+        if (droppedSamples.size() < MAX_KEPT_DROPPED) {
+          droppedSamples.add(s);
+        }
       }
     }
     pending.clear();
@@ -214,6 +220,17 @@ public final class FakeMetricSource implements MetricSource {
    */
   public synchronized int dropped() {
     return dropped;
+  }
+
+  /**
+   * Returns the first pushed samples (up to 1,000) that were dropped because no query asked for
+   * their stream, so that a test can say which sample went nowhere.
+   *
+   * @return a copy, in the order they were dropped
+   * @since 0.3
+   */
+  public synchronized List<MetricSample> droppedSamples() {
+    return List.copyOf(droppedSamples);
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.dynamite.core.config;
 
 import io.dynamite.api.ServiceId;
+import io.dynamite.api.UnitOption;
 import io.dynamite.api.state.UnitDefinition;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +13,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One validated {@code Dynamite.Service.<name>} entry.
+ * One validated {@code Dynamite.Service.<name>} entry. Loaded from YAML by {@link ConfigLoader},
+ * built in code with {@link #builder(String)} and {@link DynamiteConfig#builder()}, or made by
+ * hand with the constructors.
  *
  * @param id the service key
  * @param unitFileName {@code name_of_unit_file}
@@ -58,8 +62,10 @@ public record ServiceConfig(
   public static final String ATTACHED_TYPE = "attached_service";
 
   /**
-   * Validates and copies the components. The numbers are checked as far as the engine needs them;
-   * {@link ConfigLoader} applies the stricter, documented limits of the YAML keys.
+   * Validates and copies the components. The numbers are checked as far as the record needs them
+   * to be usable; every rule of the YAML format (its limits and cross-entry checks included) is
+   * applied to a configuration of such records by {@link ConfigLoader#validate(DynamiteConfig)},
+   * which {@code ScalingEngine.Builder#build()} calls, and by {@link DynamiteConfig#builder()}.
    *
    * @throws IllegalArgumentException naming the component: a negative {@code minInstance}, {@code
    *     maxInstance} or {@code baseNumber}, a {@code portsPerInstance} below 1, {@code minInstance}
@@ -145,6 +151,247 @@ public record ServiceConfig(
   private static void atLeast(String name, @Nullable Integer value, int min) {
     if (value != null && value < min) {
       throw new IllegalArgumentException(name + " must be >= " + min + ": " + value);
+    }
+  }
+
+  /**
+   * Starts building a service in code, for {@link DynamiteConfig.Builder#service}. Every setter
+   * stands for the YAML key of the same name; nothing is checked until {@link
+   * DynamiteConfig.Builder#build()}, which checks the service with the rules and messages of the
+   * YAML.
+   *
+   * @param name the service key, which names its units and state keys
+   * @return a new builder
+   * @since 0.3
+   */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * A service in code: the {@code Dynamite.Service.<name>} entry a YAML file would hold, plus its
+   * unit file given inline. Setters left uncalled leave their key out, so the YAML's defaults
+   * apply. Not thread-safe; a builder is read when {@link DynamiteConfig.Builder#build()} runs, so
+   * changes made after {@link DynamiteConfig.Builder#service} still count until then.
+   *
+   * @since 0.3
+   */
+  public static final class Builder {
+    private final String name;
+    private final Map<String, Object> entry = new LinkedHashMap<>();
+    private @Nullable InlineUnit unit;
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /**
+     * Returns the service key.
+     *
+     * @return the name given to {@link ServiceConfig#builder}
+     */
+    public String name() {
+      return name;
+    }
+
+    /**
+     * Gives the unit file as its text, in systemd's syntax; sets {@code name_of_unit_file}. The
+     * text is parsed by {@link DynamiteConfig.Builder#build()}, which reports a malformed text at
+     * {@code name_of_unit_file} as the YAML loader reports a malformed file. The unit's {@link
+     * UnitDefinition#path()} is {@code <inline>}.
+     *
+     * @param fileName the unit file's name; a template ({@code web@.service}) for a service with
+     *     numbered instances
+     * @param text the unit file's text, for example {@code "[Service]\nExecStart=/bin/web %i\n"}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code fileName} is blank
+     */
+    public Builder unit(String fileName, String text) {
+      return unit(InlineUnit.text(fileName, text));
+    }
+
+    /**
+     * Gives the unit file as its options, in order; sets {@code name_of_unit_file}.
+     *
+     * @param fileName the unit file's name
+     * @param options the options, for example {@code UnitOption.of("Service", "ExecStart", "/bin/web %i")}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code fileName} is blank
+     */
+    public Builder unit(String fileName, List<UnitOption> options) {
+      return unit(InlineUnit.options(fileName, options));
+    }
+
+    /**
+     * Gives the unit file as a file anywhere on disk; sets {@code name_of_unit_file} to its name.
+     * The file is read by {@link DynamiteConfig.Builder#build()}.
+     *
+     * @param file the unit file
+     * @return this builder
+     * @throws IllegalArgumentException if the path has no file name
+     */
+    public Builder unitFile(Path file) {
+      return unit(InlineUnit.file(file));
+    }
+
+    private Builder unit(InlineUnit u) {
+      this.unit = u;
+      entry.put("name_of_unit_file", u.fileName());
+      return this;
+    }
+
+    /**
+     * Sets {@code type}.
+     *
+     * @param type the type; {@link ServiceConfig#ATTACHED_TYPE} makes an attached service
+     * @return this builder
+     */
+    public Builder type(String type) {
+      entry.put("type", Objects.requireNonNull(type, "type"));
+      return this;
+    }
+
+    /**
+     * Makes this an attached service ({@code type: attached_service}), started and stopped with
+     * the services that list it in {@link #attachedService}.
+     *
+     * @return this builder
+     */
+    public Builder asAttachedService() {
+      return type(ATTACHED_TYPE);
+    }
+
+    /**
+     * Sets {@code min_instance} (default 1, 0 for attached services).
+     *
+     * @param n the minimum
+     * @return this builder
+     */
+    public Builder minInstance(int n) {
+      entry.put("min_instance", n);
+      return this;
+    }
+
+    /**
+     * Sets {@code max_instance}; required for template services.
+     *
+     * @param n the maximum
+     * @return this builder
+     */
+    public Builder maxInstance(int n) {
+      entry.put("max_instance", n);
+      return this;
+    }
+
+    /**
+     * Sets {@code base_instance_prefix_number}, the first instance number; required for template
+     * services.
+     *
+     * @param n the first number
+     * @return this builder
+     */
+    public Builder baseInstancePrefixNumber(int n) {
+      entry.put("base_instance_prefix_number", n);
+      return this;
+    }
+
+    /**
+     * Sets {@code ports_per_instance}, the step between instance numbers; required for template
+     * services.
+     *
+     * @param n the step
+     * @return this builder
+     */
+    public Builder portsPerInstance(int n) {
+      entry.put("ports_per_instance", n);
+      return this;
+    }
+
+    /**
+     * Sets {@code attached_service}: services started and stopped with each instance of this one.
+     *
+     * @param services the attached services' keys, in order
+     * @return this builder
+     */
+    public Builder attachedService(String... services) {
+      entry.put("attached_service", List.of(services));
+      return this;
+    }
+
+    /**
+     * Sets {@code service_dependency}.
+     *
+     * @param services the keys of the services this one depends on
+     * @return this builder
+     */
+    public Builder serviceDependency(String... services) {
+      entry.put("service_dependency", List.of(services));
+      return this;
+    }
+
+    /**
+     * Sets {@code scale_up_policy: {ScalingPolicy: <policy>}}.
+     *
+     * @param policy the policy's name under {@code ScalingPolicy}
+     * @return this builder
+     */
+    public Builder scaleUpPolicy(String policy) {
+      entry.put("scale_up_policy", policyRef(policy));
+      return this;
+    }
+
+    /**
+     * Sets {@code scale_down_policy: {ScalingPolicy: <policy>}}.
+     *
+     * @param policy the policy's name under {@code ScalingPolicy}
+     * @return this builder
+     */
+    public Builder scaleDownPolicy(String policy) {
+      entry.put("scale_down_policy", policyRef(policy));
+      return this;
+    }
+
+    /**
+     * Sets {@code policies}: policies evaluated after the two slots' policies.
+     *
+     * @param policies the policies' names under {@code ScalingPolicy}, in order
+     * @return this builder
+     */
+    public Builder policies(String... policies) {
+      entry.put("policies", List.of(policies));
+      return this;
+    }
+
+    /**
+     * Sets {@code adopt_unknown} (default true for template services).
+     *
+     * @param adopt whether look-alike units the engine does not know are adopted
+     * @return this builder
+     */
+    public Builder adoptUnknown(boolean adopt) {
+      entry.put("adopt_unknown", adopt);
+      return this;
+    }
+
+    private static Map<String, Object> policyRef(String policy) {
+      Map<String, Object> ref = new LinkedHashMap<>();
+      ref.put("ScalingPolicy", Objects.requireNonNull(policy, "policy"));
+      return ref;
+    }
+
+    /** The entry as the YAML would parse to, keys in the README's order. */
+    Map<String, Object> entry() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (String key : ConfigValidator.SERVICE_KEYS) {
+        if (entry.containsKey(key)) {
+          out.put(key, entry.get(key));
+        }
+      }
+      return out;
+    }
+
+    @Nullable InlineUnit inlineUnit() {
+      return unit;
     }
   }
 
