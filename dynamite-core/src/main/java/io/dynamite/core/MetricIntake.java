@@ -5,6 +5,7 @@ import io.dynamite.api.MetricQuery;
 import io.dynamite.api.MetricSample;
 import io.dynamite.api.RejectedSample;
 import io.dynamite.api.spi.MetricSource;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,6 +146,8 @@ final class MetricIntake {
       return;
     }
     recorder.count("samples", samples.size());
+    // one clock read per poll, and none unless someone observes the samples
+    @Nullable Instant now = recorder.observesSamples() ? recorder.now() : null;
     long unrouted = 0;
     // Sources deliver each stream's samples together. Each run of consecutive samples of one
     // stream is looked up once and handed to its policies as one shared immutable list.
@@ -168,6 +172,9 @@ final class MetricIntake {
         }
         for (ServiceState s : r.serviceArray) {
           s.dirty = true;
+          if (now != null) {
+            recorder.samplesIngested(s.id(), run, now);
+          }
         }
       }
       i = j;

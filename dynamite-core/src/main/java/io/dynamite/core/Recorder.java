@@ -2,6 +2,7 @@ package io.dynamite.core;
 
 import io.dynamite.api.Direction;
 import io.dynamite.api.InstanceId;
+import io.dynamite.api.MetricSample;
 import io.dynamite.api.ServiceId;
 import io.dynamite.api.event.DecisionRecord;
 import io.dynamite.api.event.EngineEvent;
@@ -29,14 +30,42 @@ final class Recorder {
 
   private final Clock clock;
   private final List<EngineListener> listeners;
+  /** The listeners that also observe ingested samples; an array for the per-run loop. */
+  private final SampleObserver[] sampleObservers;
   private final Object lock = new Object();
   private final ArrayDeque<DecisionRecord> recent = new ArrayDeque<>();
   private final Map<String, Long> counters = new TreeMap<>();
   private final Set<String> rejectedKeys = new HashSet<>();
+  // engine thread only
+  private long observerFailures;
 
   Recorder(Clock clock, List<EngineListener> listeners) {
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
+    this.sampleObservers = listeners.stream()
+        .filter(SampleObserver.class::isInstance)
+        .map(SampleObserver.class::cast)
+        .toArray(SampleObserver[]::new);
+  }
+
+  boolean observesSamples() {
+    return sampleObservers.length > 0;
+  }
+
+  /** Tells the sample observers about one run of samples routed to one service. */
+  void samplesIngested(ServiceId service, List<MetricSample> run, Instant now) {
+    for (SampleObserver o : sampleObservers) {
+      try {
+        o.samplesIngested(service, run, now);
+      } catch (RuntimeException ex) {
+        // at sample rate a failing observer would flood the log: debug after the first
+        if (observerFailures++ == 0) {
+          log.warn("sample observer {} failed (further failures logged at debug): {}", o, ex.toString());
+        } else {
+          log.debug("sample observer {} failed: {}", o, ex.toString());
+        }
+      }
+    }
   }
 
   boolean hasListeners() {

@@ -499,7 +499,8 @@ public final class ScalingEngine implements AutoCloseable {
     }
 
     /**
-     * Adds a listener.
+     * Adds a listener. A listener that also implements {@link SampleObserver} is told about every
+     * run of ingested samples as well (telemetry of ingest counts and sample lag).
      *
      * @param listener the listener
      * @return this builder

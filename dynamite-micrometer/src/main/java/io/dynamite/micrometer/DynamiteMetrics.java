@@ -2,11 +2,13 @@ package io.dynamite.micrometer;
 
 import io.dynamite.api.Direction;
 import io.dynamite.api.InstanceId;
+import io.dynamite.api.MetricSample;
 import io.dynamite.api.ServiceId;
 import io.dynamite.api.event.DecisionRecord;
 import io.dynamite.api.event.EngineEvent;
 import io.dynamite.api.event.EngineListener;
 import io.dynamite.core.EngineSnapshot;
+import io.dynamite.core.SampleObserver;
 import io.dynamite.core.ScalingEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -22,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +57,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>function counters over the engine's own totals: {@code dynamite.evaluations}, {@code
  *       dynamite.samples}, {@code dynamite.samples.unrouted}, {@code dynamite.metrics.rejected},
  *       {@code dynamite.policy.errors};
+ *   <li>{@code dynamite.sample.lag} timer per service: one record per sample routed to the
+ *       service, of the engine clock's time at ingest minus the sample's own timestamp (a sample
+ *       stamped in the future counts as 0); its count is the number of samples the service
+ *       ingested, and it has buckets at 100 ms, 1 s, 5 s and 30 s for alerts on stale metrics;
  *   <li>{@code dynamite.leader} and {@code dynamite.ready} gauges (1 or 0).
  * </ul>
  *
@@ -62,7 +69,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.2
  */
-public final class DynamiteMetrics implements MeterBinder, EngineListener {
+public final class DynamiteMetrics implements MeterBinder, EngineListener, SampleObserver {
+  private static final Duration[] LAG_BUCKETS = {
+      Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30)};
+  /** Lags beyond ~292 years overflow nanoseconds in a long; sample timestamps may reach 1677. */
+  private static final long MAX_LAG_SECONDS = 9_000_000_000L;
   private static final List<String> TOTALS = List.of("evaluations", "samples", "samples.unrouted", "metrics.rejected",
       "policy.errors");
 
@@ -70,6 +81,10 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener {
   private volatile Supplier<EngineSnapshot> snapshots = () -> null;
   private final Map<ServiceId, Integer> desired = new ConcurrentHashMap<>();
   private final Map<InstanceId, Instant> actionStarts = new ConcurrentHashMap<>();
+  /** The lag timer of each service; written and read on the engine thread only. */
+  private final Map<ServiceId, Timer> lagTimers = new java.util.HashMap<>();
+  /** The registry {@link #lagTimers} were registered with; a new binding starts them afresh. */
+  private @Nullable MeterRegistry lagRegistry;
 
   /** Creates an unbound binder; add it to an engine as a listener. */
   public DynamiteMetrics() {}
@@ -185,6 +200,53 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener {
     } else if (event instanceof EngineEvent.InternalError) {
       counter(r, "dynamite.engine.errors", "unexpected errors inside the engine (bugs)", Tags.empty());
     }
+  }
+
+  /**
+   * Records the lag of every sample of the run on the service's {@code dynamite.sample.lag} timer.
+   * Engine thread; allocates nothing per sample (one timer lookup per run).
+   *
+   * @param service the service the samples were routed to
+   * @param samples the samples
+   * @param now the engine's time of the ingest
+   */
+  @Override
+  public void samplesIngested(ServiceId service, List<MetricSample> samples, Instant now) {
+    MeterRegistry r = registry;
+    if (r == null) {
+      return;
+    }
+    if (r != lagRegistry) {
+      lagTimers.clear();
+      lagRegistry = r;
+    }
+    Timer timer = lagTimers.get(service);
+    if (timer == null) {
+      timer = Timer.builder("dynamite.sample.lag")
+          .description("time from a sample's timestamp to its ingest by the engine; the count is the samples ingested")
+          .tags("service", service.name())
+          .serviceLevelObjectives(LAG_BUCKETS)
+          .register(r);
+      lagTimers.put(service, timer);
+    }
+    long nowSeconds = now.getEpochSecond();
+    int nowNanos = now.getNano();
+    for (int i = 0, n = samples.size(); i < n; i++) {
+      Instant t = samples.get(i).timestamp();
+      timer.record(lagNanos(nowSeconds, nowNanos, t), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** {@code now - t} in nanoseconds, 0 when t is later, capped where a long would overflow. */
+  static long lagNanos(long nowSeconds, int nowNanos, Instant t) {
+    long seconds = nowSeconds - t.getEpochSecond();
+    if (seconds < 0) {
+      return 0;
+    }
+    if (seconds >= MAX_LAG_SECONDS) {
+      return MAX_LAG_SECONDS * 1_000_000_000L;
+    }
+    return Math.max(0, seconds * 1_000_000_000L + (nowNanos - t.getNano()));
   }
 
   private void action(MeterRegistry r, InstanceId id, Direction d, String outcome) {

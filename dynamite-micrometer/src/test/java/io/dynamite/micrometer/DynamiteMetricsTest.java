@@ -96,4 +96,86 @@ class DynamiteMetricsTest {
     }
     events.assertNoInternalErrors();
   }
+
+  @Test
+  void sampleLagIsTheEngineClockAtIngestMinusTheSampleTimeAndItsCountTheSamplesIngested() throws Exception {
+    ManualClock clock = ManualClock.atDefaultStart();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    FakeMetricSource metrics = new FakeMetricSource();
+    RecordingListener events = new RecordingListener();
+    DynamiteMetrics telemetry = new DynamiteMetrics();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (ScalingEngine engine = ScalingEngine.builder().config(config()).metricSource(metrics)
+        .target(new FakeScalingTarget()).clock(clock).scheduler(scheduler).listener(events).listener(telemetry).build()) {
+      telemetry.observe(engine).bindTo(registry);
+      engine.start();
+      scheduler.runPending();
+      Instant now = clock.instant();
+      metrics.push(CPU, "u1", now.minusSeconds(2), 10);
+      metrics.push(CPU, "u2", now.minusMillis(500), 10);
+      metrics.push(CPU, "u3", now.plusSeconds(3), 10); // ahead of the engine's clock: lag 0
+      scheduler.runPending();
+
+      io.micrometer.core.instrument.Timer lag = registry.get("dynamite.sample.lag").tags("service", "web").timer();
+      assertThat(lag.count()).isEqualTo(3);
+      assertThat(lag.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_500.0);
+      assertThat(lag.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_000.0);
+      java.util.Map<Double, Double> buckets = new java.util.HashMap<>();
+      for (io.micrometer.core.instrument.distribution.CountAtBucket b : lag.takeSnapshot().histogramCounts()) {
+        buckets.put(b.bucket(java.util.concurrent.TimeUnit.MILLISECONDS), b.count());
+      }
+      // cumulative: 0 ms at or below 100 ms, 500 ms at or below 1 s, 2 s at or below 5 s
+      assertThat(buckets).containsEntry(100.0, 1.0).containsEntry(1_000.0, 2.0).containsEntry(5_000.0, 3.0)
+          .containsEntry(30_000.0, 3.0);
+      assertThat(registry.get("dynamite.samples").functionCounter().count()).isEqualTo(3);
+
+      clock.advance(Duration.ofSeconds(10));
+      metrics.push(CPU, "u1", clock.instant().minusMillis(250), 10);
+      scheduler.runPending();
+      assertThat(lag.count()).isEqualTo(4);
+      assertThat(lag.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_000.0);
+      assertThat(lag.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_750.0);
+    }
+    events.assertNoInternalErrors();
+  }
+
+  @Test
+  void lagOfExtremeTimestampsNeitherOverflowsNorGoesNegative() {
+    Instant now = Instant.parse("2024-01-01T00:00:00.250Z");
+    assertThat(DynamiteMetrics.lagNanos(now.getEpochSecond(), now.getNano(), now.minusNanos(1))).isEqualTo(1);
+    assertThat(DynamiteMetrics.lagNanos(now.getEpochSecond(), now.getNano(), now.plusNanos(1))).isZero();
+    assertThat(DynamiteMetrics.lagNanos(now.getEpochSecond(), now.getNano(), now.minusMillis(1_500)))
+        .isEqualTo(1_500_000_000L);
+    assertThat(DynamiteMetrics.lagNanos(now.getEpochSecond(), now.getNano(), io.dynamite.api.MetricSample.EARLIEST))
+        .isPositive().isEqualTo(9_000_000_000L * 1_000_000_000L);
+    assertThat(DynamiteMetrics.lagNanos(now.getEpochSecond(), now.getNano(), io.dynamite.api.MetricSample.LATEST)).isZero();
+  }
+
+  @Test
+  void aListenerThatAlsoObservesSamplesIsToldOncePerRunAndService() throws Exception {
+    ManualClock clock = ManualClock.atDefaultStart();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    FakeMetricSource metrics = new FakeMetricSource();
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    io.dynamite.core.SampleObserver observer = (service, samples, now) -> seen.add(service.name() + ":" + samples.size() + "@" + now);
+    class Both implements io.dynamite.api.event.EngineListener, io.dynamite.core.SampleObserver {
+      @Override
+      public void onEvent(io.dynamite.api.event.EngineEvent event) {}
+
+      @Override
+      public void samplesIngested(io.dynamite.api.ServiceId service, java.util.List<io.dynamite.api.MetricSample> samples, Instant now) {
+        observer.samplesIngested(service, samples, now);
+      }
+    }
+    try (ScalingEngine engine = ScalingEngine.builder().config(config()).metricSource(metrics)
+        .target(new FakeScalingTarget()).clock(clock).scheduler(scheduler).listener(new Both()).build()) {
+      engine.start();
+      scheduler.runPending();
+      Instant t = clock.instant();
+      metrics.push(CPU, "u1", t, 10);
+      metrics.push(CPU, "u2", t, 10);
+      scheduler.runPending();
+    }
+    assertThat(seen).containsExactly("web:2@" + clock.instant());
+  }
 }
