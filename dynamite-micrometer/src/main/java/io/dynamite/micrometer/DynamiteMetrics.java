@@ -12,6 +12,7 @@ import io.dynamite.core.SampleObserver;
 import io.dynamite.core.ScalingEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -57,10 +58,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>function counters over the engine's own totals: {@code dynamite.evaluations}, {@code
  *       dynamite.samples}, {@code dynamite.samples.unrouted}, {@code dynamite.metrics.rejected},
  *       {@code dynamite.policy.errors};
- *   <li>{@code dynamite.sample.lag} timer per service: one record per sample routed to the
- *       service, of the engine clock's time at ingest minus the sample's own timestamp (a sample
+ *   <li>{@code dynamite.sample.lag} function timer per service: for every sample routed to the
+ *       service, the engine clock's time at ingest minus the sample's own timestamp (a sample
  *       stamped in the future counts as 0); its count is the number of samples the service
- *       ingested, and it has buckets at 100 ms, 1 s, 5 s and 30 s for alerts on stale metrics;
+ *       ingested and its total the sum of their lags, so {@code rate(sum) / rate(count)} is the
+ *       mean lag; {@code dynamite.sample.lag.latest} gauge per service: the largest lag of the
+ *       service's latest ingest (how stale the data behind its latest evaluation was);
  *   <li>{@code dynamite.leader} and {@code dynamite.ready} gauges (1 or 0).
  * </ul>
  *
@@ -70,8 +73,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.2
  */
 public final class DynamiteMetrics implements MeterBinder, EngineListener, SampleObserver {
-  private static final Duration[] LAG_BUCKETS = {
-      Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30)};
+  private static final int OUTCOMES = DecisionRecord.Outcome.values().length;
+  private static final int DIRECTIONS = Direction.values().length;
   /** Lags beyond ~292 years overflow nanoseconds in a long; sample timestamps may reach 1677. */
   private static final long MAX_LAG_SECONDS = 9_000_000_000L;
   private static final List<String> TOTALS = List.of("evaluations", "samples", "samples.unrouted", "metrics.rejected",
@@ -81,10 +84,10 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
   private volatile Supplier<EngineSnapshot> snapshots = () -> null;
   private final Map<ServiceId, Integer> desired = new ConcurrentHashMap<>();
   private final Map<InstanceId, Instant> actionStarts = new ConcurrentHashMap<>();
-  /** The lag timer of each service; written and read on the engine thread only. */
-  private final Map<ServiceId, Timer> lagTimers = new java.util.HashMap<>();
-  /** The registry {@link #lagTimers} were registered with; a new binding starts them afresh. */
-  private @Nullable MeterRegistry lagRegistry;
+  /** Per service, the lag sums the engine thread accumulates and the lag meters read. */
+  private final Map<ServiceId, Lag> lags = new ConcurrentHashMap<>();
+  /** Per service, its decision counters by direction and outcome, created on first use. */
+  private final Map<ServiceId, Counter[]> decisionCounters = new ConcurrentHashMap<>();
 
   /** Creates an unbound binder; add it to an engine as a listener. */
   public DynamiteMetrics() {}
@@ -104,8 +107,16 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
   @Override
   public void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
+    decisionCounters.clear();
     this.registry = registry;
     EngineSnapshot first = snapshots.get();
+    if (first != null) {
+      for (EngineSnapshot.ServiceSnapshot s : first.services()) {
+        lags.computeIfAbsent(s.view().service(), Lag::new);
+      }
+    }
+    // services seen only through samples so far, and those of the configuration
+    lags.values().forEach(l -> l.register(registry));
     if (first != null) {
       for (EngineSnapshot.ServiceSnapshot s : first.services()) {
         ServiceId id = s.view().service();
@@ -177,8 +188,7 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
     if (event instanceof EngineEvent.DecisionMade d) {
       DecisionRecord rec = d.record();
       ServiceId service = rec.service().service();
-      counter(r, "dynamite.decisions", "policy evaluations by outcome", Tags.of("service", service.name(),
-          "direction", direction(rec.direction()), "outcome", lower(rec.outcome())));
+      decisionCounter(r, service, rec.direction(), rec.outcome()).increment();
       if (rec.desired() != null) {
         desired.put(service, rec.desired());
       }
@@ -203,8 +213,9 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
   }
 
   /**
-   * Records the lag of every sample of the run on the service's {@code dynamite.sample.lag} timer.
-   * Engine thread; allocates nothing per sample (one timer lookup per run).
+   * Adds the lag of every sample of the run to the service's sums. Engine thread; no meter is
+   * touched and nothing is allocated per sample or per run (the meters read the sums when
+   * scraped), so that telemetry stays cheap at 100,000 samples per tick.
    *
    * @param service the service the samples were routed to
    * @param samples the samples
@@ -212,28 +223,56 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
    */
   @Override
   public void samplesIngested(ServiceId service, List<MetricSample> samples, Instant now) {
-    MeterRegistry r = registry;
-    if (r == null) {
-      return;
-    }
-    if (r != lagRegistry) {
-      lagTimers.clear();
-      lagRegistry = r;
-    }
-    Timer timer = lagTimers.get(service);
-    if (timer == null) {
-      timer = Timer.builder("dynamite.sample.lag")
-          .description("time from a sample's timestamp to its ingest by the engine; the count is the samples ingested")
-          .tags("service", service.name())
-          .serviceLevelObjectives(LAG_BUCKETS)
-          .register(r);
-      lagTimers.put(service, timer);
+    Lag lag = lags.get(service);
+    if (lag == null) {
+      lag = lags.computeIfAbsent(service, Lag::new);
+      MeterRegistry r = registry;
+      if (r != null) {
+        lag.register(r);
+      }
     }
     long nowSeconds = now.getEpochSecond();
     int nowNanos = now.getNano();
+    long total = 0;
+    long max = 0;
     for (int i = 0, n = samples.size(); i < n; i++) {
-      Instant t = samples.get(i).timestamp();
-      timer.record(lagNanos(nowSeconds, nowNanos, t), TimeUnit.NANOSECONDS);
+      long l = lagNanos(nowSeconds, nowNanos, samples.get(i).timestamp());
+      total += l;
+      max = Math.max(max, l);
+    }
+    lag.add(samples.size(), total, max);
+  }
+
+  /**
+   * One service's lag sums: written by the engine thread only (one writer, so plain
+   * read-modify-write of volatiles is safe), read by the registry's thread.
+   */
+  private static final class Lag {
+    private final ServiceId service;
+    private volatile long count;
+    private volatile double totalNanos;
+    private volatile long latestMaxNanos;
+
+    Lag(ServiceId service) {
+      this.service = service;
+    }
+
+    void add(int n, long total, long max) {
+      totalNanos = totalNanos + total;
+      latestMaxNanos = max;
+      count = count + n;
+    }
+
+    void register(MeterRegistry r) {
+      FunctionTimer.builder("dynamite.sample.lag", this, l -> l.count, l -> l.totalNanos, TimeUnit.NANOSECONDS)
+          .description("time from a sample's timestamp to its ingest by the engine; the count is the samples ingested")
+          .tags("service", service.name())
+          .register(r);
+      Gauge.builder("dynamite.sample.lag.latest", this, l -> l.latestMaxNanos / 1e9)
+          .description("the largest sample lag of the service's latest ingest")
+          .tags("service", service.name())
+          .baseUnit("seconds")
+          .register(r);
     }
   }
 
@@ -247,6 +286,22 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
       return MAX_LAG_SECONDS * 1_000_000_000L;
     }
     return Math.max(0, seconds * 1_000_000_000L + (nowNanos - t.getNano()));
+  }
+
+  /** The decisions counter of a service, direction and outcome, built once and then reused. */
+  private Counter decisionCounter(MeterRegistry r, ServiceId service, @Nullable Direction d, DecisionRecord.Outcome o) {
+    Counter[] counters = decisionCounters.get(service);
+    if (counters == null) {
+      counters = decisionCounters.computeIfAbsent(service, k -> new Counter[(DIRECTIONS + 1) * OUTCOMES]);
+    }
+    int i = (d == null ? DIRECTIONS : d.ordinal()) * OUTCOMES + o.ordinal();
+    Counter c = counters[i];
+    if (c == null) {
+      c = Counter.builder("dynamite.decisions").description("policy evaluations by outcome")
+          .tags(Tags.of("service", service.name(), "direction", direction(d), "outcome", lower(o))).register(r);
+      counters[i] = c;
+    }
+    return c;
   }
 
   private void action(MeterRegistry r, InstanceId id, Direction d, String outcome) {

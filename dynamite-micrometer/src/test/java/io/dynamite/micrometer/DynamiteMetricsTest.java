@@ -116,27 +116,43 @@ class DynamiteMetricsTest {
       metrics.push(CPU, "u3", now.plusSeconds(3), 10); // ahead of the engine's clock: lag 0
       scheduler.runPending();
 
-      io.micrometer.core.instrument.Timer lag = registry.get("dynamite.sample.lag").tags("service", "web").timer();
+      io.micrometer.core.instrument.FunctionTimer lag = registry.get("dynamite.sample.lag").tags("service", "web").functionTimer();
+      io.micrometer.core.instrument.Gauge latest = registry.get("dynamite.sample.lag.latest").tags("service", "web").gauge();
       assertThat(lag.count()).isEqualTo(3);
       assertThat(lag.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_500.0);
-      assertThat(lag.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_000.0);
-      java.util.Map<Double, Double> buckets = new java.util.HashMap<>();
-      for (io.micrometer.core.instrument.distribution.CountAtBucket b : lag.takeSnapshot().histogramCounts()) {
-        buckets.put(b.bucket(java.util.concurrent.TimeUnit.MILLISECONDS), b.count());
-      }
-      // cumulative: 0 ms at or below 100 ms, 500 ms at or below 1 s, 2 s at or below 5 s
-      assertThat(buckets).containsEntry(100.0, 1.0).containsEntry(1_000.0, 2.0).containsEntry(5_000.0, 3.0)
-          .containsEntry(30_000.0, 3.0);
+      assertThat(latest.value()).as("seconds").isEqualTo(2.0);
       assertThat(registry.get("dynamite.samples").functionCounter().count()).isEqualTo(3);
 
       clock.advance(Duration.ofSeconds(10));
       metrics.push(CPU, "u1", clock.instant().minusMillis(250), 10);
       scheduler.runPending();
       assertThat(lag.count()).isEqualTo(4);
-      assertThat(lag.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_000.0);
       assertThat(lag.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(2_750.0);
+      assertThat(latest.value()).as("the latest ingest's largest lag").isEqualTo(0.25);
     }
     events.assertNoInternalErrors();
+  }
+
+  @Test
+  void lagMetersExistForEveryServiceAtBindingAndKeepWhatWasIngestedBefore() throws Exception {
+    ManualClock clock = ManualClock.atDefaultStart();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    FakeMetricSource metrics = new FakeMetricSource();
+    DynamiteMetrics telemetry = new DynamiteMetrics();
+    try (ScalingEngine engine = ScalingEngine.builder().config(config()).metricSource(metrics)
+        .target(new FakeScalingTarget()).clock(clock).scheduler(scheduler).listener(telemetry).build()) {
+      SimpleMeterRegistry early = new SimpleMeterRegistry();
+      telemetry.observe(engine).bindTo(early);
+      assertThat(early.get("dynamite.sample.lag").tags("service", "web").functionTimer().count()).isZero();
+      engine.start();
+      scheduler.runPending();
+      metrics.push(CPU, "u1", clock.instant().minusSeconds(1), 10);
+      scheduler.runPending();
+      SimpleMeterRegistry late = new SimpleMeterRegistry();
+      telemetry.bindTo(late);
+      assertThat(late.get("dynamite.sample.lag").tags("service", "web").functionTimer().count()).isEqualTo(1);
+      assertThat(late.get("dynamite.sample.lag").functionTimer().totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1.0);
+    }
   }
 
   @Test

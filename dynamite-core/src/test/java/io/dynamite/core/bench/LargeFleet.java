@@ -26,15 +26,39 @@ import java.util.Map;
  * A large synthetic deployment for benchmarks: {@code services} template services of {@code
  * instances} instances each, every service with a per-instance scale-up and scale-down threshold
  * policy on its own service type. Each tick the source produces one new sample per instance.
+ * Public so that other modules' benchmarks (telemetry) measure the very same tick; core's test jar
+ * carries it.
  */
-final class LargeFleet {
+public final class LargeFleet {
   final ManualClock clock = ManualClock.atDefaultStart();
   final ManualScheduler scheduler = new ManualScheduler(clock);
   final SyntheticSource source;
-  final ScalingEngine engine;
+  /** The engine, started; every instance is running. */
+  public final ScalingEngine engine;
 
-  LargeFleet(int services, int instances) {
+  /**
+   * Creates the fleet with a target that keeps nothing.
+   *
+   * @param services the number of services
+   * @param instances the instances per service
+   */
+  public LargeFleet(int services, int instances) {
     this(services, instances, false);
+  }
+
+  /**
+   * Creates the fleet with extra listeners on the engine (telemetry), a target that keeps nothing.
+   *
+   * @param services the number of services
+   * @param instances the instances per service
+   * @param listeners added to the engine's builder
+   */
+  public LargeFleet(int services, int instances, List<io.dynamite.api.event.EngineListener> listeners) {
+    this(services, instances, false, listeners);
+  }
+
+  LargeFleet(int services, int instances, boolean bookkeepingTarget) {
+    this(services, instances, bookkeepingTarget, List.of());
   }
 
   /**
@@ -42,8 +66,9 @@ final class LargeFleet {
    *
    * @param bookkeepingTarget true for the testkit's recording target (which keeps every action and
    *     unit operation), false for a target that keeps nothing, so that only the engine is measured
+   * @param listeners added to the engine's builder
    */
-  LargeFleet(int services, int instances, boolean bookkeepingTarget) {
+  LargeFleet(int services, int instances, boolean bookkeepingTarget, List<io.dynamite.api.event.EngineListener> listeners) {
     Map<ServiceId, ServiceConfig> svc = new LinkedHashMap<>();
     Map<String, PolicyConfig> pol = new LinkedHashMap<>();
     List<UnitOption> options = List.of(UnitOption.of("Unit", "Description", "bench"),
@@ -59,7 +84,9 @@ final class LargeFleet {
     }
     DynamiteConfig config = new DynamiteConfig(Map.of(), List.of(), null, "/services", "/metrics", svc, pol);
     source = new SyntheticSource(clock, services, instances);
-    engine = ScalingEngine.builder()
+    ScalingEngine.Builder builder = ScalingEngine.builder();
+    listeners.forEach(builder::listener);
+    engine = builder
         .config(config)
         .metricSource(source)
         .target(bookkeepingTarget ? new FakeScalingTarget() : new NullTarget())
@@ -85,7 +112,7 @@ final class LargeFleet {
   }
 
   /** One tick: new samples for every instance, evaluated by every policy. */
-  void tick() {
+  public void tick() {
     clock.advance(Duration.ofSeconds(1));
     engine.tickNow();
   }
