@@ -27,6 +27,14 @@ class EngineConfigValidationTest {
   }
 
   @Test
+  void refusesMinInstanceAboveMaxInstanceAsTheYamlDoes() {
+    var config = TestConfigs.create().template("web", 5, 2, 8000, 1, null, null).build();
+    assertThatThrownBy(() -> ScalingEngine.builder().config(config).target(new FakeScalingTarget()).build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid configuration: Dynamite.Service.web.min_instance: min_instance (5) is greater than max_instance (2)");
+  }
+
+  @Test
   void buildsOnAValidHandBuiltConfiguration() {
     var config = TestConfigs.create()
         .template("web", 1, 4, 8000, 1, "busy", null)

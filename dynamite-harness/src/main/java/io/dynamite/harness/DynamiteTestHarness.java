@@ -586,11 +586,36 @@ public final class DynamiteTestHarness implements AutoCloseable {
         sb.append(" (and ").append(count - 1).append(" more sample(s))");
       }
     }
-    sb.append(": the engine dropped it; the policies read: ").append(reads)
-        .append(". Check the policy's service_type, metric and metric_aggregated (push(type, metric, uuid, value)"
-            + " is per instance, push(type, metric, value) aggregated), or build the harness with"
-            + " unmatchedSamples(UnmatchedSamples.WARN).");
+    sb.append(": the engine dropped it; the policies read: ").append(reads).append('.');
+    if (!samples.isEmpty()) {
+      sb.append(serviceNameHint(samples.get(0).query()));
+    }
+    sb.append(" Check the policy's service_type, metric and metric_aggregated (push(type, metric, uuid, value)"
+        + " is per instance, push(type, metric, value) aggregated), or build the harness with"
+        + " unmatchedSamples(UnmatchedSamples.WARN).");
     throw new AssertionError(sb.toString());
+  }
+
+  /** A hint when a sample's service type is the name of a service: a common mix-up. */
+  private String serviceNameHint(MetricQuery q) {
+    var service = config.services().get(ServiceId.of(q.serviceType()));
+    if (service == null) {
+      return "";
+    }
+    List<String> names = new ArrayList<>();
+    service.policy(true).ifPresent(names::add);
+    service.policy(false).ifPresent(names::add);
+    names.addAll(service.policies());
+    Set<String> types = new java.util.LinkedHashSet<>();
+    for (String name : names) {
+      var p = config.policies().get(name);
+      if (p != null) {
+        p.metricQuery().ifPresent(mq -> types.add(mq.serviceType()));
+      }
+    }
+    return " '" + q.serviceType() + "' is the name of a service; samples are pushed by the service type of"
+        + " their stream (a policy's service_type" + (types.isEmpty() ? "" : "; the policies of service '"
+        + q.serviceType() + "' read " + String.join(", ", types)) + ").";
   }
 
   /** The streams the engine polled for: those of the policies attached to its services. */

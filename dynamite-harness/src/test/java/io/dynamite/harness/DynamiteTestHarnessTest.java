@@ -162,11 +162,14 @@ class DynamiteTestHarnessTest {
           .isInstanceOf(AssertionError.class)
           .hasMessageStartingWith("the sample of web/cpu_user (per instance) for uuid 'u1' = 95.0 at"
               + " 2015-06-18T08:00:00Z matched no policy: the engine dropped it; the policies read:"
-              + " webserver/cpu_user (aggregated), webserver/cpu_user (per instance)");
+              + " webserver/cpu_user (aggregated), webserver/cpu_user (per instance). 'web' is the name of a"
+              + " service; samples are pushed by the service type of their stream (a policy's service_type; the"
+              + " policies of service 'web' read webserver).");
       // an aggregated sample of a metric no policy reads
       assertThatThrownBy(() -> h.push("webserver", "cpu_idle", 95))
           .isInstanceOf(AssertionError.class)
-          .hasMessageStartingWith("the sample of webserver/cpu_idle (aggregated) = 95.0");
+          .hasMessageStartingWith("the sample of webserver/cpu_idle (aggregated) = 95.0")
+          .hasMessageNotContaining("is the name of a service");
       // a matched sample after that passes
       h.push("webserver", "cpu_user", "u1", 50);
     }

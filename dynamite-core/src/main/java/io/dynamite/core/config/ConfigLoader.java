@@ -68,6 +68,11 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *     .load(Path.of("/etc/dynamite/dynamite.yaml"));
  * }</pre>
  *
+ * <p>The checks themselves are shared with {@link DynamiteConfig#builder()} (a configuration built
+ * in code) and {@link #validate(DynamiteConfig)} (records built by hand), so each mistake gets the
+ * same path and message whichever way it was made. Unit files may also be given in code ({@link
+ * Builder#unit(String, String)}) instead of a folder.
+ *
  * <p>Immutable and thread-safe; every {@code load} call is independent.
  *
  * @since 0.1

@@ -62,14 +62,16 @@ public record ServiceConfig(
   public static final String ATTACHED_TYPE = "attached_service";
 
   /**
-   * Validates and copies the components. The numbers are checked as far as the record needs them
-   * to be usable; every rule of the YAML format (its limits and cross-entry checks included) is
-   * applied to a configuration of such records by {@link ConfigLoader#validate(DynamiteConfig)},
-   * which {@code ScalingEngine.Builder#build()} calls, and by {@link DynamiteConfig#builder()}.
+   * Validates and copies the components. The numbers are checked only as far as the record needs
+   * them to be computable with; every rule of the YAML format ({@code min_instance} above {@code
+   * max_instance}, its limits and cross-entry checks included) is applied to a configuration of
+   * such records by {@link ConfigLoader#validate(DynamiteConfig)}, which {@code
+   * ScalingEngine.Builder#build()} calls, with the YAML's path and message (for example {@code
+   * Dynamite.Service.web.min_instance: min_instance (5) is greater than max_instance (2)}).
    *
    * @throws IllegalArgumentException naming the component: a negative {@code minInstance}, {@code
-   *     maxInstance} or {@code baseNumber}, a {@code portsPerInstance} below 1, {@code minInstance}
-   *     above {@code maxInstance}, or instance numbers beyond {@link Integer#MAX_VALUE}
+   *     maxInstance} or {@code baseNumber}, a {@code portsPerInstance} below 1, or instance numbers
+   *     beyond {@link Integer#MAX_VALUE}
    */
   public ServiceConfig {
     Objects.requireNonNull(id, "id");
@@ -79,10 +81,6 @@ public record ServiceConfig(
     atLeast("maxInstance", maxInstance, 0);
     atLeast("baseNumber", baseNumber, 0);
     atLeast("portsPerInstance", portsPerInstance, 1);
-    if (maxInstance != null && minInstance > maxInstance) {
-      throw new IllegalArgumentException("service " + id + ": minInstance (" + minInstance
-          + ") is greater than maxInstance (" + maxInstance + ")");
-    }
     if (maxInstance != null && baseNumber != null && portsPerInstance != null
         && baseNumber + (long) maxInstance * portsPerInstance - 1 > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("service " + id + ": the last instance number, baseNumber ("

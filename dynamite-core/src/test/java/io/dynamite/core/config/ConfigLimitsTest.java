@@ -271,10 +271,13 @@ class ConfigLimitsTest {
   }
 
   @Test
-  void serviceConfigRejectsMinAboveMax() {
-    assertThatThrownBy(() -> service(4, 3, 8000, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minInstance (4)")
-        .hasMessageContaining("maxInstance (3)");
+  void minAboveMaxInAServiceConfigIsReportedByValidationAsInTheYaml() {
+    // the record holds the numbers; validating the configuration refuses them as the YAML would
+    DynamiteConfig c = new DynamiteConfig(Map.of(), List.of(), null, "/services", "/metrics",
+        Map.of(ServiceId.of("web"), service(4, 3, 8000, 1)), Map.of());
+    assertThatThrownBy(() -> ConfigLoader.builder().build().validate(c))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertOnly(e.problems(),
+            "Dynamite.Service.web.min_instance", "min_instance (4) is greater than max_instance (3)"));
   }
 
   @Test

@@ -154,10 +154,12 @@ class RecordValidationTest {
   }
 
   @Test
-  void theRecordItselfStillRefusesMinAboveMax() {
-    // a ServiceConfig cannot even hold these numbers; DynamiteConfig.builder() reports them with
-    // the YAML's path and message instead (ConfigBuilderTest.rejectsMinInstanceAboveMaxInstance)
-    assertThatThrownBy(() -> service("web", "web@.service", null, 5, 2, 8000, 1, List.of(), null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("service web: minInstance (5) is greater than maxInstance (2)");
+  void minInstanceAboveMaxInstanceFailsAsInTheYaml() throws IOException {
+    List<ConfigProblem> problems = recordProblems(config(
+        List.of(service("web", "web@.service", null, 5, 2, 8000, 1, List.of(), null)), List.of()));
+    assertThat(problems).extracting(ConfigProblem::toString)
+        .containsExactly("Dynamite.Service.web.min_instance: min_instance (5) is greater than max_instance (2)");
+    assertThat(problems).isEqualTo(yamlProblems("    web: {name_of_unit_file: web@.service, min_instance: 5,"
+        + " max_instance: 2, base_instance_prefix_number: 8000, ports_per_instance: 1}\n", "", "web@.service"));
   }
 }
