@@ -11,7 +11,12 @@ import java.util.Objects;
  * @since 0.1
  */
 public record RejectedSample(String key, String reason) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param key where the value was found, for example the etcd key
+   * @param reason why it was rejected
+   */
   public RejectedSample {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(reason, "reason");

@@ -393,6 +393,10 @@ public final class ScalingEngine implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Composes a {@link ScalingEngine}: the configuration and the target are required, everything
+   * else has a default. Not thread-safe: configure it on one thread.
+   */
   public static final class Builder {
     private @Nullable DynamiteConfig config;
     private @Nullable ScalingTarget target;
@@ -684,7 +688,7 @@ public final class ScalingEngine implements AutoCloseable {
      * @return the engine, not yet started
      * @throws ConfigException if a policy's type is unknown or a provider rejects its settings
      *     (every problem at once)
-     * @throws NullPointerException if the configuration or target is missing
+     * @throws IllegalStateException if the configuration or target is missing
      */
     public ScalingEngine build() {
       if (config == null) {

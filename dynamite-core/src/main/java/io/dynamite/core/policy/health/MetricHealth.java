@@ -31,7 +31,13 @@ public record MetricHealth(Duration maxSampleAge, @Nullable Integer scaleUpTo) {
 
   private static final Set<String> ON_MISSING_KEYS = SettingsReader.ordered("scale_up_to");
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param maxSampleAge the metric is stale when its newest sample is older than this
+   * @param scaleUpTo with {@code on_missing: {scale_up_to: N}}, the count to scale up to while the
+   *     metric is stale; null for {@code on_missing: hold}
+   */
   public MetricHealth {
     Objects.requireNonNull(maxSampleAge, "maxSampleAge");
     if (maxSampleAge.isZero() || maxSampleAge.isNegative()) {
