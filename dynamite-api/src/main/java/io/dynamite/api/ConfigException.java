@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 public class ConfigException extends DynamiteException {
   private static final long serialVersionUID = 1L;
 
+  /** The problems, in the order they were found; never empty. */
   private final List<ConfigProblem> problems;
 
   /**

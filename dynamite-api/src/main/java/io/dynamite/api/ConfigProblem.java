@@ -15,7 +15,12 @@ import java.util.Objects;
  * @since 0.1
  */
 public record ConfigProblem(String path, String message) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param path where the problem is; never empty
+   * @param message what is wrong and, where possible, what would be right
+   */
   public ConfigProblem {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(message, "message");

@@ -11,7 +11,12 @@ import java.util.Objects;
  * @since 0.1
  */
 public record InstanceId(ServiceId service, String unitName) implements Comparable<InstanceId> {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param service the service the instance belongs to
+   * @param unitName the main unit's full name, including the {@code .service} suffix
+   */
   public InstanceId {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(unitName, "unitName");

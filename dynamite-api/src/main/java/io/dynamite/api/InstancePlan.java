@@ -23,7 +23,15 @@ public record InstancePlan(InstanceId id, int number, UnitSpec main, List<UnitSp
   /** The number of an instance of a single-instance (non-template) service. */
   public static final int NO_NUMBER = -1;
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param id the instance's identity
+   * @param number the instance number ({@code 12021} in {@code a@12021.service}), or {@link
+   *     #NO_NUMBER} for a single-instance service
+   * @param main the main unit
+   * @param attached the attached services' units, in the order the service lists them
+   */
   public InstancePlan {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(main, "main");

@@ -28,7 +28,17 @@ public record InstanceView(InstanceId id, int number, Phase phase, Instant since
     STOPPING
   }
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param id the instance
+   * @param number its number, or {@link InstancePlan#NO_NUMBER} for a single-instance service
+   * @param phase where it is in its life
+   * @param since when it entered {@code phase}, by the engine clock; for a running instance, when it
+   *     was seen started (or adopted)
+   * @param uuid the metric uuid the instance registered under, when the engine has resolved it; null
+   *     when unknown
+   */
   public InstanceView {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(phase, "phase");

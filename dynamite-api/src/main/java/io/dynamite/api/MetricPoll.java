@@ -13,7 +13,12 @@ public record MetricPoll(List<MetricSample> samples, List<RejectedSample> reject
   /** A poll that found nothing. */
   public static final MetricPoll EMPTY = new MetricPoll(List.of(), List.of());
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param samples new samples, each stream in timestamp order
+   * @param rejected values that were found but could not be used
+   */
   public MetricPoll {
     samples = List.copyOf(samples);
     rejected = List.copyOf(rejected);

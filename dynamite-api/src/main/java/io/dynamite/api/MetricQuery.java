@@ -19,7 +19,14 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  */
 public record MetricQuery(String serviceType, String metric, boolean aggregated) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param serviceType the service type the metrics are filed under (a path segment, not a service
+   *     name)
+   * @param metric the metric name as configured
+   * @param aggregated true for one stream per service type, false for one stream per instance uuid
+   */
   public MetricQuery {
     Objects.requireNonNull(serviceType, "serviceType");
     Objects.requireNonNull(metric, "metric");

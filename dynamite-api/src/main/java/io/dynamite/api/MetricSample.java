@@ -33,6 +33,11 @@ public record MetricSample(MetricQuery query, String uuid, Instant timestamp, do
   /**
    * Validates the components.
    *
+   * @param query the stream the sample belongs to
+   * @param uuid the instance uuid for per-instance metrics, or {@link #AGGREGATED} for aggregated ones
+   * @param timestamp when the value was measured (event time, taken from the metric's own key); from
+   *     {@link #EARLIEST} to {@link #LATEST}
+   * @param value the value; finite
    * @throws IllegalArgumentException if {@code value} is not finite or {@code timestamp} lies
    *     outside {@link #EARLIEST}..{@link #LATEST}
    */

@@ -38,7 +38,22 @@ public record PolicyInput(
     Instant now,
     List<RejectedSample> rejected) {
 
-  /** Validates the components; lists that are already unmodifiable are not copied again. */
+  /**
+   * Validates the components; lists that are already unmodifiable are not copied again.
+   *
+   * @param service the service the policy scales, with its current counts and bounds
+   * @param instances the service's instances that are starting, running or stopping, by unit name
+   * @param samples the samples of the policy's stream that arrived since its last evaluation, in
+   *     arrival order (each uuid's samples in timestamp order); may be empty
+   * @param series the engine-kept history of the policy's metric: one series per instance uuid for
+   *     a per-instance metric, one for an aggregated metric; empty when the policy reads no metric or
+   *     nothing arrived yet
+   * @param previous what became of the policy's previous non-hold recommendation, or null if it
+   *     made none yet
+   * @param now the engine clock's time of this evaluation
+   * @param rejected values of the policy's stream that arrived since its last evaluation but were
+   *     unusable; may be empty
+   */
   public PolicyInput {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(instances, "instances");

@@ -39,7 +39,19 @@ public record PolicyOutcome(
     DRY_RUN
   }
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param at when the recommendation was made
+   * @param kind what happened to it
+   * @param recommended the count the policy asked for (for a step decision, the count its steps
+   *     would have led to)
+   * @param desired the count the engine settled on for the service after combining every policy
+   *     and applying bounds and gates
+   * @param clamps every limit that changed the count, for humans, for example {@code "max_instance
+   *     5"}; empty when none did
+   * @param detail why, for humans
+   */
   public PolicyOutcome {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(kind, "kind");

@@ -32,7 +32,20 @@ public record PolicySpec(
     @Nullable MetricQuery query,
     Map<String, Object> settings) {
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param name the policy's key under {@code Dynamite.ScalingPolicy}
+   * @param type the provider type; {@code threshold} for entries without {@code type:}
+   * @param service the service it scales
+   * @param direction the slot it is attached to ({@code scale_up_policy} or {@code
+   *     scale_down_policy}), or for a policy listed under a service's {@code policies:} its {@code
+   *     direction} setting; null when neither gives one (a policy that decides desired counts needs
+   *     none)
+   * @param query the metric stream it reads, or null for a policy that reads no metric
+   * @param settings every key of the YAML entry as parsed (strings, numbers, booleans, lists, maps),
+   *     in file order
+   */
   public PolicySpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

@@ -20,7 +20,13 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  */
 public record RejectedSample(String key, String reason, @Nullable Origin origin) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param key where the value was found, for example the etcd key
+   * @param reason why it was rejected
+   * @param origin the stream the value was found under, when known, or null
+   */
   public RejectedSample {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(reason, "reason");
@@ -50,6 +56,9 @@ public record RejectedSample(String key, String reason, @Nullable Origin origin)
     /**
      * Validates the components.
      *
+     * @param query the stream the value belongs to
+     * @param uuid the instance uuid, or {@link MetricSample#AGGREGATED}
+     * @param timestamp when the value was measured
      * @throws IllegalArgumentException if {@code timestamp} is out of a sample's range
      */
     public Origin {

@@ -107,7 +107,11 @@ public sealed interface ScalingDecision
    * @param reason why nothing should happen
    */
   record Hold(String reason) implements ScalingDecision {
-    /** Validates the reason. */
+    /**
+     * Validates the reason.
+     *
+     * @param reason why nothing should happen
+     */
     public Hold {
       Objects.requireNonNull(reason, "reason");
     }
@@ -131,7 +135,16 @@ public sealed interface ScalingDecision
    */
   record Scale(Direction direction, int steps, List<String> triggers, String reason)
       implements ScalingDecision {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param direction up or down
+     * @param steps how many instances to add or remove; at least 1
+     * @param triggers for each step, the uuid whose metrics fired it ({@link
+     *     MetricSample#AGGREGATED} for aggregated metrics); used to pick the scale-down victim. Its
+     *     size equals {@code steps}
+     * @param reason why
+     */
     public Scale {
       Objects.requireNonNull(direction, "direction");
       Objects.requireNonNull(reason, "reason");
@@ -161,7 +174,12 @@ public sealed interface ScalingDecision
    * @since 0.2
    */
   record ScaleTo(int desired, String reason) implements ScalingDecision {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param desired the desired count; not negative
+     * @param reason why
+     */
     public ScaleTo {
       Objects.requireNonNull(reason, "reason");
       if (desired < 0) {
@@ -191,7 +209,15 @@ public sealed interface ScalingDecision
    */
   record Bound(int floor, int ceiling, @org.jspecify.annotations.Nullable Integer desired, String reason)
       implements ScalingDecision {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param floor the lowest count; not negative
+     * @param ceiling the highest count, at least {@code floor}; {@link Integer#MAX_VALUE} for none
+     * @param desired a recommendation that takes part in the combination like a {@link ScaleTo}, or
+     *     null for none
+     * @param reason why, for humans
+     */
     public Bound {
       Objects.requireNonNull(reason, "reason");
       if (floor < 0 || ceiling < floor) {

@@ -10,7 +10,11 @@ import java.util.Objects;
  * @since 0.1
  */
 public record ServiceId(String name) implements Comparable<ServiceId> {
-  /** Validates the name. */
+  /**
+   * Validates the name.
+   *
+   * @param name the service key; not blank
+   */
   public ServiceId {
     Objects.requireNonNull(name, "name");
     if (name.isBlank()) {

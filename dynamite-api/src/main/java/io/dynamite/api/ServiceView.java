@@ -15,7 +15,16 @@ import java.util.Objects;
  */
 public record ServiceView(
     ServiceId service, int running, int starting, int stopping, int min, int max) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param service the service
+   * @param running instances started and not being stopped
+   * @param starting instances whose start is in flight
+   * @param stopping instances whose stop is in flight
+   * @param min the configured minimum
+   * @param max the configured maximum, or {@link Integer#MAX_VALUE} when unbounded
+   */
   public ServiceView {
     Objects.requireNonNull(service, "service");
   }

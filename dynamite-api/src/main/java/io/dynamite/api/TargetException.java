@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 public class TargetException extends DynamiteException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether trying again later may succeed. */
   private final boolean retryable;
 
   /**

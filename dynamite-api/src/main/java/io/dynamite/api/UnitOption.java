@@ -12,7 +12,14 @@ import java.util.Objects;
  * @since 0.1
  */
 public record UnitOption(String section, String name, String value) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param section the section name without brackets, for example {@code Service} or {@code
+   *     X-Fleet}
+   * @param name the option name, for example {@code ExecStart}
+   * @param value the option value; may be empty
+   */
   public UnitOption {
     Objects.requireNonNull(section, "section");
     Objects.requireNonNull(name, "name");

@@ -13,7 +13,12 @@ import java.util.Objects;
  * @since 0.1
  */
 public record UnitSpec(String name, List<UnitOption> options) {
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param name full unit name, for example {@code a@12021.service}
+   * @param options the unit file's options in file order; repeated keys kept
+   */
   public UnitSpec {
     Objects.requireNonNull(name, "name");
     options = List.copyOf(options);

@@ -11,7 +11,13 @@ import java.util.Objects;
  * @since 0.1
  */
 public record UnitStatus(String unitName, UnitHealth health, String detail) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param unitName the unit's full name
+   * @param health its state
+   * @param detail target-specific detail for humans, for example {@code failed/failed}; may be empty
+   */
   public UnitStatus {
     Objects.requireNonNull(unitName, "unitName");
     Objects.requireNonNull(health, "health");

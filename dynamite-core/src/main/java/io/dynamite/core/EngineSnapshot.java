@@ -30,7 +30,19 @@ public record EngineSnapshot(
     List<DecisionRecord> recentDecisions,
     Map<String, Long> counters) {
 
-  /** Copies the collections. */
+  /**
+   * Copies the collections.
+   *
+   * @param at the engine clock's time
+   * @param leader whether the engine leads
+   * @param ready whether initialisation/recovery finished
+   * @param services every scalable service, in configuration order
+   * @param recentDecisions the latest decisions that were not a plain hold, oldest first (at most
+   *     {@value ScalingEngine#RECENT_DECISIONS})
+   * @param counters running totals: {@code evaluations}, {@code samples}, {@code samples.unrouted},
+   *     {@code metrics.rejected}, {@code policy.errors}, {@code actions.started}, {@code
+   *     actions.failed}, {@code plugin.failures}, {@code drift}
+   */
   public EngineSnapshot {
     services = List.copyOf(services);
     recentDecisions = List.copyOf(recentDecisions);
@@ -45,7 +57,13 @@ public record EngineSnapshot(
    * @param backoffUntil when actions resume after failures, or null
    */
   public record ServiceSnapshot(ServiceView view, List<InstanceSnapshot> instances, @Nullable Instant backoffUntil) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param view its counts
+     * @param instances its instances, by unit name
+     * @param backoffUntil when actions resume after failures, or null
+     */
     public ServiceSnapshot {
       instances = List.copyOf(instances);
     }

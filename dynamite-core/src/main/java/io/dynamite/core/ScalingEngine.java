@@ -394,6 +394,10 @@ public final class ScalingEngine implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Composes a {@link ScalingEngine}: the configuration and the target are required, everything
+   * else has a default. Not thread-safe: configure it on one thread.
+   */
   public static final class Builder {
     private @Nullable DynamiteConfig config;
     private @Nullable ScalingTarget target;

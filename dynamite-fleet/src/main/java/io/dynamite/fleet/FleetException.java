@@ -19,7 +19,10 @@ public class FleetException extends TargetException {
   /** The {@link #httpCode()} of a failure that produced no HTTP answer. */
   public static final int NO_RESPONSE = 0;
 
+  /** The HTTP status, or {@link #NO_RESPONSE}. */
   private final int httpCode;
+
+  /** The {@code message} of fleet's error body; empty if none. */
   private final String fleetMessage;
 
   /**

@@ -12,7 +12,13 @@ import java.util.Objects;
  * @since 0.1
  */
 public record FleetMachine(String id, String primaryIp, Map<String, String> metadata) {
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param id the machine id
+   * @param primaryIp its IP; empty if fleet omitted it
+   * @param metadata its metadata; empty if none
+   */
   public FleetMachine {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(primaryIp, "primaryIp");

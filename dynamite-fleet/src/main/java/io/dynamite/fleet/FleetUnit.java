@@ -22,7 +22,16 @@ public record FleetUnit(
     @Nullable String desiredState,
     @Nullable String currentState,
     @Nullable String machineId) {
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param name the full unit name
+   * @param options its options as fleet re-parsed them (grouped by section, values trimmed)
+   * @param desiredState the wire value of the desired state; null if fleet omitted it
+   * @param currentState the derived current state; null if omitted (always for a single-unit GET of
+   *     a global unit)
+   * @param machineId the machine the unit is scheduled on; null if unscheduled or global
+   */
   public FleetUnit {
     Objects.requireNonNull(name, "name");
     options = List.copyOf(options);

@@ -29,6 +29,9 @@ public record PrometheusQuery(String promql, @Nullable String instanceLabel, @Nu
   /**
    * Validates the components.
    *
+   * @param promql the PromQL expression
+   * @param instanceLabel the label naming the instance, or null
+   * @param unitName the unit-name template, or null
    * @throws IllegalArgumentException if the query is blank, the label is not a Prometheus label
    *     name, or the template lacks its single {@code {}} or comes without a label
    */

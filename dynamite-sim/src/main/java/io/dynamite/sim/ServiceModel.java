@@ -42,6 +42,18 @@ public record ServiceModel(
   /**
    * Validates the components.
    *
+   * @param capacity the demand one instance serves at 100 % utilization, in the trace's unit
+   *     (requests/s per instance, cores per instance, ...); positive
+   * @param startupDelay from the start request to the instance serving (default 7 s: a real fleetd
+   *     shows units active 6–8 s after the launch request); not negative
+   * @param stopDelay from the stop request to the instance being gone; it serves nothing in between
+   *     but still counts as provisioned (default 1 s); not negative
+   * @param startFailureRate probability that a start fails after the start-up delay, drawn from the
+   *     simulation's seeded random numbers (default 0); in [0, 1)
+   * @param noise relative standard deviation of the Gaussian noise on every reported metric value
+   *     ({@code value * (1 + noise * N(0,1))}, floored at 0; default 0.05); not negative
+   * @param utilizationCap the highest utilization an instance reports, in percent (default 100: a
+   *     CPU cannot be busier than busy); scores use the uncapped offered load
    * @throws IllegalArgumentException naming the bad component
    */
   public ServiceModel {

@@ -79,7 +79,17 @@ public final class Simulation {
       @Nullable Duration latencyTarget,
       Duration jumpWindow,
       Map<String, MetricKind> metricKinds) {
-    /** Copies the map. */
+    /**
+     * Copies the map.
+     *
+     * @param sampleInterval time between two sampling ticks
+     * @param seed the seed of every random number (noise and start failures)
+     * @param warmup unscored time before the trace, demand held at its first value
+     * @param sloUtilization offered utilization above which a tick violates the objective (0..)
+     * @param latencyTarget latency above which a tick violates the objective, or null for none
+     * @param jumpWindow the window over which demand rises are measured for the recovery score
+     * @param metricKinds what each metric the policies read reports
+     */
     public Settings {
       metricKinds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metricKinds));
     }

@@ -61,7 +61,28 @@ public record DecisionRecord(
     ERROR
   }
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param at the engine clock's time of the evaluation
+   * @param policyId {@code <service>/<direction>/<policy name>} for a policy in a {@code
+   *     scale_up_policy}/{@code scale_down_policy} slot, {@code <service>/<policy name>} for one listed
+   *     under {@code policies:}
+   * @param direction the direction of the recommendation (up when it is above the current count),
+   *     or null for a hold or a recommendation of the current count
+   * @param service the service's counts before the decision was applied
+   * @param samples how many new samples the policy saw
+   * @param lastValue the newest sample's value, or null if none
+   * @param policyState the policy's own description of its memory
+   * @param outcome what happened
+   * @param reason why, for humans: the policy's reason, then what was done or "not scaled because
+   *     ..." when a gate refused the action
+   * @param desired the count the engine settled on for the service after combining its policies
+   *     and applying bounds, or null for a hold or an error
+   * @param clamps every limit that changed the count (for example {@code "max_instance 5"}), empty
+   *     when none did
+   * @param metricHealth the health of the policy's metric at this evaluation
+   */
   public DecisionRecord {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(policyId, "policyId");

@@ -78,7 +78,11 @@ public sealed interface EngineEvent
    * @param at when
    */
   record Started(Instant at) implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     */
     public Started {
       Objects.requireNonNull(at, "at");
     }
@@ -95,7 +99,11 @@ public sealed interface EngineEvent
    * @param at when
    */
   record Stopped(Instant at) implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     */
     public Stopped {
       Objects.requireNonNull(at, "at");
     }
@@ -113,7 +121,11 @@ public sealed interface EngineEvent
    * @param record the explanation
    */
   record DecisionMade(DecisionRecord record) implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param record the explanation
+     */
     public DecisionMade {
       Objects.requireNonNull(record, "record");
     }
@@ -141,7 +153,15 @@ public sealed interface EngineEvent
   record ActionStarted(
       Instant at, Direction direction, InstanceId instance, int attempt, String reason)
       implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param direction UP for a start, DOWN for a stop
+     * @param instance the instance
+     * @param attempt 1 for the first try, higher for retries
+     * @param reason why the action was taken
+     */
     public ActionStarted {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(direction, "direction");
@@ -164,7 +184,13 @@ public sealed interface EngineEvent
    */
   record ActionSucceeded(Instant at, Direction direction, InstanceId instance)
       implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param direction UP for a start, DOWN for a stop
+     * @param instance the instance
+     */
     public ActionSucceeded {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(direction, "direction");
@@ -195,7 +221,16 @@ public sealed interface EngineEvent
       String error,
       @Nullable Instant retryAt)
       implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param direction UP for a start, DOWN for a stop
+     * @param instance the instance
+     * @param attempt which try failed
+     * @param error the failure, for humans
+     * @param retryAt when the engine will try again, or null if it gives up
+     */
     public ActionFailed {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(direction, "direction");
@@ -219,7 +254,14 @@ public sealed interface EngineEvent
    */
   record MetricRejected(Instant at, String key, String reason, boolean firstForKey)
       implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param key where it was found
+     * @param reason why it was skipped
+     * @param firstForKey true the first time this key was rejected
+     */
     public MetricRejected {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(key, "key");
@@ -243,7 +285,15 @@ public sealed interface EngineEvent
    */
   record PluginFailed(Instant at, String plugin, @Nullable ServiceId service, String error)
       implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param plugin which plugin (policy id, {@code metric-source}, {@code target}, {@code
+     *     state-store})
+     * @param service the service affected, or null if all
+     * @param error the failure, for humans
+     */
     public PluginFailed {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(plugin, "plugin");
@@ -283,7 +333,14 @@ public sealed interface EngineEvent
       ADOPTED
     }
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param unitName the unit
+     * @param drift what differs
+     * @param detail for humans
+     */
     public DriftDetected {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(unitName, "unitName");
@@ -304,7 +361,12 @@ public sealed interface EngineEvent
    * @param leader true when won
    */
   record LeadershipChanged(Instant at, boolean leader) implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param leader true when won
+     */
     public LeadershipChanged {
       Objects.requireNonNull(at, "at");
     }
@@ -322,7 +384,12 @@ public sealed interface EngineEvent
    * @param summary what was found and done, for humans
    */
   record Recovered(Instant at, String summary) implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param summary what was found and done, for humans
+     */
     public Recovered {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(summary, "summary");
@@ -344,7 +411,13 @@ public sealed interface EngineEvent
    * @since 0.2
    */
   record DryRunAction(Instant at, String action, String detail) implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param action what would have been done, for example {@code "start web@8081.service"}
+     * @param detail why, for humans
+     */
     public DryRunAction {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(action, "action");
@@ -367,7 +440,13 @@ public sealed interface EngineEvent
    * @since 0.2
    */
   record InternalError(Instant at, String where, String error) implements EngineEvent {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param at when
+     * @param where which engine task failed
+     * @param error the exception, for humans
+     */
     public InternalError {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(where, "where");

@@ -59,7 +59,15 @@ public interface VictimSelector {
       List<InstanceInfo> candidates,
       String triggerUuid,
       @Nullable InstanceId breaching) {
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param service the service being scaled down
+     * @param candidates its running instances that are not already being stopped
+     * @param triggerUuid the metric uuid that fired, or {@code ""} for an aggregated metric
+     * @param breaching the instance {@code triggerUuid} resolved to, or null if unknown or not an
+     *     instance of this service
+     */
     public Request {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(triggerUuid, "triggerUuid");

@@ -24,7 +24,14 @@ public record ActionIntent(String id, Kind kind, InstancePlan plan, Instant crea
     STOP
   }
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param id unique id of the action
+   * @param kind start or stop
+   * @param plan the instance and its units
+   * @param createdAt the engine clock's time when the intent was written
+   */
   public ActionIntent {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(kind, "kind");

@@ -17,7 +17,14 @@ public record InstanceRecord(InstanceId id, int number, List<String> attachedUni
   /** State of an instance whose units were all launched. */
   public static final String LAUNCHED = "launched";
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param id the instance
+   * @param number its number, or {@link io.dynamite.api.InstancePlan#NO_NUMBER}
+   * @param attachedUnits the full names of its attached units, in configuration order
+   * @param state the original's state word, normally {@code launched}
+   */
   public InstanceRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(state, "state");

@@ -26,7 +26,17 @@ public record ServiceRecord(
     List<UnitDefinition> attached,
     Map<String, Object> config,
     List<Integer> usedNumbers) {
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param service the service
+   * @param unit its unit file
+   * @param attached its attached services' unit files, in configuration order
+   * @param config the service's YAML entry as parsed
+   * @param usedNumbers the original's {@code used_port_numbers} table: {@code max_instance *
+   *     ports_per_instance} slots, 0 for a free slot, otherwise the number occupying it; empty for
+   *     single-instance services
+   */
   public ServiceRecord {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(unit, "unit");

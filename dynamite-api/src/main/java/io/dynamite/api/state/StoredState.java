@@ -29,7 +29,15 @@ public record StoredState(
   public static final StoredState EMPTY =
       new StoredState(EngineStatus.NONE, null, List.of(), List.of(), List.of());
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param status the stored status ({@link EngineStatus#NONE} when nothing is stored)
+   * @param configuration the stored configuration document ({@code {"Dynamite": {...}}}), or null
+   * @param services the stored service records
+   * @param instances the stored instance records
+   * @param intents actions that were begun and whose outcome was never stored
+   */
   public StoredState {
     Objects.requireNonNull(status, "status");
     configuration =

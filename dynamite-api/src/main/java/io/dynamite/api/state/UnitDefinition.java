@@ -15,7 +15,14 @@ import java.util.Objects;
  */
 public record UnitDefinition(
     String service, String unitFileName, String path, List<UnitOption> options) {
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param service the service key
+   * @param unitFileName the file name, for example {@code a@.service}
+   * @param path absolute path the file was read from
+   * @param options its parsed options
+   */
   public UnitDefinition {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(unitFileName, "unitFileName");

@@ -34,7 +34,19 @@ public record DynamiteConfig(
     Map<ServiceId, ServiceConfig> services,
     Map<String, PolicyConfig> policies) {
 
-  /** Validates and copies the components, keeping their order. */
+  /**
+   * Validates and copies the components, keeping their order.
+   *
+   * @param document the whole YAML document as parsed ({@code {"Dynamite": {...}}}), as stored in
+   *     the state store
+   * @param serviceFolders the folders unit files were looked up in (YAML {@code PathList} merged
+   *     with extra folders), absolute
+   * @param fleetEndpoint {@code FleetAPIEndpoint}, or null when absent
+   * @param applicationBasePath {@code ETCD.application_base_path}
+   * @param metricsBasePath {@code ETCD.metrics_base_path}
+   * @param services every service, in file order
+   * @param policies every policy, in file order
+   */
   public DynamiteConfig {
     Objects.requireNonNull(applicationBasePath, "applicationBasePath");
     Objects.requireNonNull(metricsBasePath, "metricsBasePath");
@@ -339,7 +351,12 @@ public record DynamiteConfig(
    * @param settings every other key of the section, in file order
    */
   public record PluginSection(String type, Map<String, Object> settings) {
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param type the provider type
+     * @param settings every other key of the section, in file order
+     */
     public PluginSection {
       java.util.Objects.requireNonNull(type, "type");
       settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
@@ -392,7 +409,12 @@ public record DynamiteConfig(
    * @param port TCP port
    */
   public record FleetEndpoint(String ip, int port) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param ip host or address
+     * @param port TCP port
+     */
     public FleetEndpoint {
       Objects.requireNonNull(ip, "ip");
     }

@@ -24,7 +24,15 @@ public record PolicyConfig(
   /** The type of entries without a {@code type:} key: the original threshold rule. */
   public static final String DEFAULT_TYPE = "threshold";
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @param name the policy key
+   * @param type the provider type: the entry's {@code type:} key, or {@code threshold}
+   * @param query the stream built from {@code service_type}, {@code metric} and {@code
+   *     metric_aggregated}, or null if the entry names no metric (allowed for plugin types only)
+   * @param settings every key of the entry as parsed, in file order
+   */
   public PolicyConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

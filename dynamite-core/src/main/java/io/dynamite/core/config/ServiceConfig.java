@@ -69,6 +69,28 @@ public record ServiceConfig(
    * ScalingEngine.Builder#build()} calls, with the YAML's path and message (for example {@code
    * Dynamite.Service.web.min_instance: min_instance (5) is greater than max_instance (2)}).
    *
+   * @param id the service key
+   * @param unitFileName {@code name_of_unit_file}
+   * @param type {@code type}, or null; only {@link #ATTACHED_TYPE} is special
+   * @param minInstance {@code min_instance}; defaults to 1 (0 for attached services, which are never
+   *     scaled on their own)
+   * @param maxInstance {@code max_instance}, or null for unbounded (only allowed for single-instance
+   *     services, which can never exceed 1)
+   * @param baseNumber {@code base_instance_prefix_number}, or null for single-instance services
+   * @param portsPerInstance {@code ports_per_instance}, or null for single-instance services
+   * @param attached {@code attached_service}, in file order
+   * @param dependencies {@code service_dependency} (validated, not yet used for ordering)
+   * @param scaleUpPolicy name of the policy in {@code scale_up_policy.ScalingPolicy}, or null
+   * @param scaleDownPolicy name of the policy in {@code scale_down_policy.ScalingPolicy}, or null
+   * @param unit the loaded unit file
+   * @param raw the entry as parsed, in file order
+   * @param policies names of the policies listed under {@code policies:}, in file order; they are
+   *     evaluated after the scale_down/scale_up slots' policies
+   * @param adoptUnknown {@code adopt_unknown} (default true): units on the target that the engine
+   *     does not know but that match this template service exactly (main unit {@code
+   *     <service>@<number>.service} with a number of its numbering, and every attached unit {@code
+   *     <attached>@<number>.service}) are adopted as instances instead of being left alone; only
+   *     meaningful for template services that are not attached
    * @throws IllegalArgumentException naming the component: a negative {@code minInstance}, {@code
    *     maxInstance} or {@code baseNumber}, a {@code portsPerInstance} below 1, or instance numbers
    *     beyond {@link Integer#MAX_VALUE}

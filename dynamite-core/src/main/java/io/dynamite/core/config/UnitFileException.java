@@ -16,8 +16,13 @@ import java.util.List;
 public final class UnitFileException extends ConfigException {
   private static final long serialVersionUID = 1L;
 
+  /** The file's path, or {@code <text>}. */
   private final String source;
+
+  /** The 1-based line number, or 0 for the whole file. */
   private final int line;
+
+  /** What is wrong. */
   private final String reason;
 
   /**

@@ -13,7 +13,14 @@ import org.jspecify.annotations.Nullable;
  * @param removed true for delete/expire events
  */
 public record KeyChange(String key, @Nullable String value, long revision, boolean removed) {
-  /** Validates the key. */
+  /**
+   * Validates the key.
+   *
+   * @param key the full key
+   * @param value the value, null for a removal or a v2 directory
+   * @param revision the revision of the change
+   * @param removed true for delete/expire events
+   */
   public KeyChange {
     Objects.requireNonNull(key, "key");
   }

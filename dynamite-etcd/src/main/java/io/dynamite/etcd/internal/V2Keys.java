@@ -151,7 +151,10 @@ public final class V2Keys implements AutoCloseable {
   /** An error answer of the v2 API. */
   public static final class V2Exception extends IOException {
     private static final long serialVersionUID = 1L;
+    /** The etcd error code. */
     private final int errorCode;
+
+    /** The etcd index reported with the error. */
     private final long index;
 
     V2Exception(int errorCode, String message, long index) {

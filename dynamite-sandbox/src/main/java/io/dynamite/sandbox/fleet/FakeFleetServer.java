@@ -1259,7 +1259,14 @@ public final class FakeFleetServer implements AutoCloseable {
    * @since 0.1
    */
   public record Request(String method, String path, String query, String body) {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param method the HTTP method
+     * @param path the decoded path, for example {@code /fleet/v1/units/a@1.service}
+     * @param query the raw query string, empty if none
+     * @param body the request body as UTF-8 text, empty if none
+     */
     public Request {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(path, "path");
@@ -1284,7 +1291,15 @@ public final class FakeFleetServer implements AutoCloseable {
       String desiredState,
       @Nullable String currentState,
       @Nullable String machineId) {
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param name the full name
+     * @param options the options as fleet re-parsed them
+     * @param desiredState {@code inactive}, {@code loaded} or {@code launched}
+     * @param currentState derived state; null for global units
+     * @param machineId the machine it is scheduled on; null if unscheduled or global
+     */
     public Unit {
       Objects.requireNonNull(name, "name");
       options = List.copyOf(options);
@@ -1305,7 +1320,16 @@ public final class FakeFleetServer implements AutoCloseable {
    */
   public record UnitState(
       String name, String hash, String machineId, String loadState, String activeState, String subState) {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param name the unit name
+     * @param hash SHA-1 of the unit file
+     * @param machineId the machine
+     * @param loadState systemd's load state, for example {@code loaded}
+     * @param activeState systemd's active state, for example {@code active} or {@code failed}
+     * @param subState systemd's sub-state, for example {@code running}
+     */
     public UnitState {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(hash, "hash");
@@ -1325,7 +1349,13 @@ public final class FakeFleetServer implements AutoCloseable {
    * @since 0.1
    */
   public record Machine(String id, String primaryIp, Map<String, String> metadata) {
-    /** Validates and copies the components. */
+    /**
+     * Validates and copies the components.
+     *
+     * @param id its machine id
+     * @param primaryIp its public IP; may be empty
+     * @param metadata its metadata as configured
+     */
     public Machine {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(primaryIp, "primaryIp");

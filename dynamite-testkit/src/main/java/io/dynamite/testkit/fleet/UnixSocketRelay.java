@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Serves a loopback TCP server (typically a {@link FakeFleetServer}) on a unix socket file, the
+ * Serves a loopback TCP server (typically a {@link io.dynamite.sandbox.fleet.FakeFleetServer}) on a unix socket file, the
  * way CoreOS's {@code fleet.socket} hands {@code /var/run/fleet.sock} to fleetd, so that clients
  * configured with {@code unix:///...} endpoints can be tested. Every accepted connection is
  * forwarded byte for byte to {@code 127.0.0.1:<port>} by two daemon threads.

@@ -49,7 +49,14 @@ public record HealthSettings(Duration maxSampleAge, OnMissing onMissing, int fal
     FALLBACK
   }
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param maxSampleAge how old the newest sample may be before the metric counts as stale
+   * @param onMissing what the policy does while its metric is not healthy
+   * @param fallback the count for {@link OnMissing#FALLBACK}, 0 otherwise
+   * @throws IllegalArgumentException if the age is not positive or the fallback does not fit
+   */
   public HealthSettings {
     Objects.requireNonNull(maxSampleAge, "maxSampleAge");
     Objects.requireNonNull(onMissing, "onMissing");

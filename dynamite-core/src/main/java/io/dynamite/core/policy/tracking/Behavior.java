@@ -21,6 +21,8 @@ public record Behavior(ScalingRules scaleUp, ScalingRules scaleDown) {
   /**
    * Validates that the rules are effective.
    *
+   * @param scaleUp effective scale-up rules
+   * @param scaleDown effective scale-down rules
    * @throws IllegalArgumentException if a window, select policy or policy list is unset
    */
   public Behavior {

@@ -31,6 +31,8 @@ public record InstanceClassifier(Duration initializationPeriod, Duration readine
   /**
    * Validates the durations.
    *
+   * @param initializationPeriod HPA {@code --horizontal-pod-autoscaler-cpu-initialization-period}
+   * @param readinessDelay HPA {@code --horizontal-pod-autoscaler-initial-readiness-delay}
    * @throws IllegalArgumentException if a duration is negative
    */
   public InstanceClassifier {

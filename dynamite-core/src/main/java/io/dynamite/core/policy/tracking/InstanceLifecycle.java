@@ -31,7 +31,15 @@ public record InstanceLifecycle(
     TERMINATING
   }
 
-  /** Validates the record. */
+  /**
+   * Validates the record.
+   *
+   * @param phase the instance's phase
+   * @param ready whether the instance reports ready; null if it reports no readiness at all
+   * @param startedAt when the instance started; null if unknown
+   * @param readySince when {@code ready} last changed value; null if unknown (then taken to be
+   *     {@code startedAt})
+   */
   public InstanceLifecycle {
     Objects.requireNonNull(phase, "phase");
   }

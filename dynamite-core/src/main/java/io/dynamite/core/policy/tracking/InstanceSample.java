@@ -21,6 +21,11 @@ public record InstanceSample(
   /**
    * Validates the record.
    *
+   * @param id the instance id, unique within one metric's list; used only in messages
+   * @param state how the instance takes part in the calculation
+   * @param value the instance's recent sample in milli-units, or null if it has none ("missing")
+   * @param capacity the instance's capacity (HPA: resource request) in the sample's milli-units, or
+   *     null if unknown; required for every listed instance when the target is a utilization
    * @throws NullPointerException if {@code id} or {@code state} is null
    * @throws IllegalArgumentException if {@code capacity} is negative
    */

@@ -43,7 +43,18 @@ public sealed interface MetricProposal permits MetricProposal.Computed, MetricPr
   record Computed(
       String metric, int replicas, CalculationRule rule, long usage, @Nullable Integer utilizationPercent)
       implements MetricProposal {
-    /** Validates the record. */
+    /**
+     * Validates the record.
+     *
+     * @param metric the metric's name
+     * @param replicas the proposed instance count, saturated at {@link Integer#MAX_VALUE}
+     * @param rule the rule that produced it
+     * @param usage the usage reported for the metric, from the measured data only (never the
+     *     filled-in values): the per-instance average in milli-units, or the aggregated value (the
+     *     per-instance share {@code ceil(value / observed)} for an aggregated per-instance target)
+     * @param utilizationPercent for a utilization target, the measured utilization in whole percent
+     *     (truncated, as HPA does before forming the ratio); otherwise null
+     */
     public Computed {
       Objects.requireNonNull(metric, "metric");
       Objects.requireNonNull(rule, "rule");
@@ -76,7 +87,13 @@ public sealed interface MetricProposal permits MetricProposal.Computed, MetricPr
    * @param message what went wrong
    */
   record Failed(String metric, String reason, String message) implements MetricProposal {
-    /** Validates the record. */
+    /**
+     * Validates the record.
+     *
+     * @param metric the metric's name
+     * @param reason a {@link Reasons} code, e.g. {@link Reasons#FAILED_GET_RESOURCE_METRIC}
+     * @param message what went wrong
+     */
     public Failed {
       Objects.requireNonNull(metric, "metric");
       Objects.requireNonNull(reason, "reason");

@@ -25,7 +25,19 @@ public record Normalization(
     boolean limited,
     String limitReason,
     ScalingHistory history) {
-  /** Validates the record. */
+  /**
+   * Validates the record.
+   *
+   * @param replicas the final desired count
+   * @param stabilized the count after stabilization, before limits
+   * @param stabilizationReason {@link Reasons#READY_FOR_NEW_SCALE}, {@link
+   *     Reasons#SCALE_UP_STABILIZED} or {@link Reasons#SCALE_DOWN_STABILIZED}
+   * @param limited true if a rate limit or bound changed the stabilized count
+   * @param limitReason {@link Reasons#DESIRED_WITHIN_RANGE} when not limited, else {@link
+   *     Reasons#SCALE_UP_LIMIT}, {@link Reasons#SCALE_DOWN_LIMIT}, {@link Reasons#TOO_MANY_REPLICAS}
+   *     or {@link Reasons#TOO_FEW_REPLICAS}
+   * @param history the history with this recommendation stored (scale events unchanged)
+   */
   public Normalization {
     Objects.requireNonNull(stabilizationReason, "stabilizationReason");
     Objects.requireNonNull(limitReason, "limitReason");

@@ -23,6 +23,15 @@ public record ReplicaContext(
   /**
    * Validates the counts.
    *
+   * @param currentReplicas the desired count currently set on the target (HPA: spec replicas); the
+   *     count a "no change" proposal returns
+   * @param observedReplicas the count actually observed (HPA: status replicas); the divisor of
+   *     per-instance targets on aggregated metrics
+   * @param listedInstances how many instances the target lists right now; aggregated value targets
+   *     fail when this is 0
+   * @param readyInstances how many listed instances are running and report ready; aggregated value
+   *     targets scale by this count
+   * @param tolerance the dead band
    * @throws IllegalArgumentException if a count is negative or more instances are ready than listed
    */
   public ReplicaContext {

@@ -40,7 +40,12 @@ public record ScalingHistory(
    * @param at when it was made
    */
   public record TimedRecommendation(int replicas, Instant at) {
-    /** Validates the record. */
+    /**
+     * Validates the record.
+     *
+     * @param replicas the recommended count (before stabilization and limits)
+     * @param at when it was made
+     */
     public TimedRecommendation {
       Objects.requireNonNull(at, "at");
     }
@@ -55,13 +60,30 @@ public record ScalingHistory(
    *     slot may then be reused (rate limits select events by time, not by this flag)
    */
   public record ScaleEvent(int change, Instant at, boolean outdated) {
-    /** Validates the record. */
+    /**
+     * Validates the record.
+     *
+     * @param change the size of the change, {@code > 0}
+     * @param at when it was applied
+     * @param outdated true once the event is older than the direction's longest policy period; the
+     *     slot may then be reused (rate limits select events by time, not by this flag)
+     */
     public ScaleEvent {
       Objects.requireNonNull(at, "at");
     }
   }
 
-  /** Validates the record and copies the lists. */
+  /**
+   * Validates the record and copies the lists.
+   *
+   * @param started false only before the first evaluation; the first evaluation seeds the
+   *     recommendations with the current count, so a new policy does not scale down at once
+   * @param recommendations past recommendations, in slot order
+   * @param scaleUpEvents past scale-ups, in slot order
+   * @param scaleDownEvents past scale-downs, in slot order
+   * @param scaledToZero true if this policy scaled the service to zero and may scale it back up
+   *     from there (only meaningful when scale-to-zero is allowed)
+   */
   public ScalingHistory {
     recommendations = List.copyOf(recommendations);
     scaleUpEvents = List.copyOf(scaleUpEvents);

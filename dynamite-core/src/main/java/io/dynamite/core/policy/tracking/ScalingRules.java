@@ -69,6 +69,9 @@ public record ScalingRules(
     /**
      * Validates the policy.
      *
+     * @param type how {@code value} is read
+     * @param value instances or percent; {@code > 0}
+     * @param period the sliding period; {@code > 0}
      * @throws IllegalArgumentException if {@code value} or {@code period} is not positive
      */
     public RatePolicy {
@@ -86,6 +89,11 @@ public record ScalingRules(
   /**
    * Validates the rules and copies the policy list.
    *
+   * @param stabilizationWindow how far back recommendations are considered; null = unset
+   * @param selectPolicy how several rate policies combine; null = unset
+   * @param policies the rate policies, replaced as a whole when set; null = unset
+   * @param tolerance this direction's tolerance, overriding the default tolerance for that side of
+   *     the dead band only; null = use the default
    * @throws IllegalArgumentException if the window or tolerance is negative
    */
   public ScalingRules {

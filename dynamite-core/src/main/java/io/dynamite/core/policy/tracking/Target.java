@@ -30,6 +30,9 @@ public record Target(Type type, long amount) {
   /**
    * Validates the target.
    *
+   * @param type how {@code amount} is read
+   * @param amount the target: a whole percent for {@link Type#UTILIZATION}, milli-units otherwise;
+   *     {@code > 0}
    * @throws IllegalArgumentException if {@code amount <= 0}
    */
   public Target {

@@ -61,7 +61,19 @@ public record TargetTrackingSettings(
   private static final Set<String> RULE_KEYS = ordered("stabilization_window", "select_policy", "policies");
   private static final Set<String> RATE_KEYS = ordered("type", "value", "period");
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param metric the metric name, for reasons
+   * @param aggregated true if the metric is aggregated (one value for the service)
+   * @param target the target, in the calculation's units (whole percent or milli-units)
+   * @param capacityMilli each instance's capacity in milli-units (utilization targets only)
+   * @param tolerance the dead band ({@code tolerance}, {@code tolerance_up}, {@code tolerance_down})
+   * @param maxSampleAge an instance (or aggregated) value older than this counts as missing
+   * @param initializationPeriod how long after an instance was seen running its early samples are
+   *     left out as start-up noise; zero disables warm-up handling
+   * @param behavior the effective behavior ({@code behavior:} with HPA's defaults filled in)
+   */
   public TargetTrackingSettings {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(target, "target");

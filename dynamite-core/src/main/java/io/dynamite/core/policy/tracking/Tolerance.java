@@ -20,6 +20,8 @@ public record Tolerance(double scaleDown, double scaleUp) {
   /**
    * Validates the bounds.
    *
+   * @param scaleDown how far below 1.0 the ratio may fall before a scale-down is proposed; {@code >= 0}
+   * @param scaleUp how far above 1.0 the ratio may rise before a scale-up is proposed; {@code >= 0}
    * @throws IllegalArgumentException if a bound is negative or not finite
    */
   public Tolerance {

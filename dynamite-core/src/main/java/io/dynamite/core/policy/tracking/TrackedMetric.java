@@ -82,6 +82,15 @@ public sealed interface TrackedMetric
     /**
      * Validates the metric and copies the lists.
      *
+     * @param name the metric name
+     * @param kind {@link Kind#RESOURCE} or {@link Kind#INSTANCE}; only the reported failure reason
+     *     depends on it (warm-up handling is already reflected in each instance's state)
+     * @param target {@link Target.Type#UTILIZATION} or {@link Target.Type#AVERAGE_VALUE}
+     * @param instances every listed instance of the service, with its state and sample for this
+     *     metric
+     * @param unmatchedSamples samples (milli-units) whose instance is no longer listed; HPA keeps
+     *     them: they count in an average-value mean and in the instance count of the fill-in path,
+     *     but not in a utilization sum
      * @throws IllegalArgumentException if the kind or target type does not fit a per-instance metric
      */
     public PerInstance {
@@ -126,6 +135,12 @@ public sealed interface TrackedMetric
     /**
      * Validates the metric and copies the values.
      *
+     * @param name the metric name
+     * @param kind {@link Kind#OBJECT} or {@link Kind#EXTERNAL}
+     * @param target {@link Target.Type#VALUE} (total, scaled by the ready instance count) or {@link
+     *     Target.Type#AVERAGE_VALUE} (per observed instance)
+     * @param values the samples in milli-units; they are summed, saturating at {@link Long#MAX_VALUE}
+     *     (an object metric normally has exactly one)
      * @throws IllegalArgumentException if the kind or target type does not fit an aggregated metric
      */
     public Aggregate {
@@ -153,7 +168,15 @@ public sealed interface TrackedMetric
    * @param message a human-readable explanation
    */
   record Unavailable(String name, Kind kind, String reason, String message) implements TrackedMetric {
-    /** Validates the record. */
+    /**
+     * Validates the record.
+     *
+     * @param name the metric name
+     * @param kind the kind the metric would have had, or {@link Kind#UNAVAILABLE} if not even that
+     *     is known; it still matters (only OBJECT/EXTERNAL metrics allow scaling from zero)
+     * @param reason a {@link Reasons} code or another short code chosen by the caller
+     * @param message a human-readable explanation
+     */
     public Unavailable {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(kind, "kind");

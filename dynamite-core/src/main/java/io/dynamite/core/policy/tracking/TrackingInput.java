@@ -19,6 +19,11 @@ public record TrackingInput(
   /**
    * Validates the record and copies the list.
    *
+   * @param currentReplicas the desired count currently set on the target
+   * @param observedReplicas the instance count actually observed
+   * @param listedInstances how many instances the target lists
+   * @param readyInstances how many listed instances are running and report ready
+   * @param metrics the tracked metrics with this evaluation's data, at least one
    * @throws IllegalArgumentException if a count is negative or there is no metric
    */
   public TrackingInput {

@@ -43,7 +43,21 @@ public record TrackingOutcome(
     NORMALIZED
   }
 
-  /** Validates the record. */
+  /**
+   * Validates the record.
+   *
+   * @param path which branch of the evaluation produced the result
+   * @param desiredReplicas the count the service should have; equals the current count when nothing
+   *     is to change
+   * @param scale true if {@code desiredReplicas} differs from the current count
+   * @param reason the single most telling {@link Reasons} code for the result
+   * @param recommendation the metrics' combined recommendation, or null when metrics were not
+   *     consulted ({@link Path#SCALING_DISABLED}, {@link Path#OUT_OF_BOUNDS})
+   * @param normalization the behavior stage's result, or null unless {@link Path#NORMALIZED}
+   * @param history the state to keep if the change is not applied (no change, or the target refused)
+   * @param historyAfterScale the state to keep once the target accepted the change; equals {@code
+   *     history} plus the recorded scale event and scale-to-zero flag
+   */
   public TrackingOutcome {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(reason, "reason");
