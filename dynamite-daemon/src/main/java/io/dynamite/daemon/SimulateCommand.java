@@ -242,9 +242,10 @@ final class SimulateCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new UsageException("--capacity is needed: " + e.getMessage());
       }
-      capacityNote = String.format(Locale.ROOT, "default: the peak %s needs %s of max_instance %d at the %s %% objective; "
-          + "--capacity to change", SimulationReport.fmt(trace.peak()),
-          SimulationReport.fmt(trace.peak() / (cap * sloUtilization / 100)), max, SimulationReport.fmt(sloUtilization));
+      capacityNote = String.format(Locale.ROOT, "default: the peak %s needs %s instances, %.0f %% of max_instance %d, at the "
+          + "%s %% objective; --capacity to change", SimulationReport.fmt(trace.peak()),
+          SimulationReport.fmt(Math.round(trace.peak() / (cap * sloUtilization / 100) * 10) / 10.0),
+          100 * trace.peak() / (cap * sloUtilization / 100) / max, max, SimulationReport.fmt(sloUtilization));
     }
     ServiceModel model = model(cap);
     base.trace(trace).model(model);

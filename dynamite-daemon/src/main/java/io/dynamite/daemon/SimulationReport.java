@@ -98,8 +98,20 @@ final class SimulationReport {
     return String.format(Locale.ROOT, "%.1f %%", f * 100);
   }
 
+  /** A number with up to four significant digits and no trailing zeros. */
   static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    String s = String.format(Locale.ROOT, "%.4g", v);
+    if (s.indexOf('e') >= 0 || s.indexOf('.') < 0) {
+      return s;
+    }
+    int end = s.length();
+    while (s.charAt(end - 1) == '0') {
+      end--;
+    }
+    return s.substring(0, s.charAt(end - 1) == '.' ? end - 1 : end);
   }
 
   static String seconds(Duration d) {
@@ -123,18 +135,19 @@ final class SimulationReport {
     ServiceModel m = r.model();
     Simulation.Settings s = r.settings();
     List<String> out = new ArrayList<>();
-    out.add(String.format(Locale.ROOT, "%s: %,d rows, %s%s%s; mean demand %.4g, peak %.4g",
+    out.add(String.format(Locale.ROOT, "%s: %,d rows, %s%s%s; mean demand %s, peak %s",
         sourceDescription, trace.rows(), hours(trace.durationSeconds()),
         demandScale == 1 ? "" : ", demand x" + fmt(demandScale),
         speedup == 1 ? "" : String.format(Locale.ROOT, ", played %sx %s", speedup >= 1 ? fmt(speedup) : fmt(1 / speedup), speedup >= 1 ? "faster" : "slower"),
-        trace.mean(), trace.peak()));
+        fmt(trace.mean()), fmt(trace.peak())));
     out.add(String.format(Locale.ROOT, "service '%s': capacity %s per instance (%s), start-up %s, stop %s, start failures %s, noise %s",
         r.service(), fmt(m.capacity()), capacityNote, seconds(m.startupDelay()), seconds(m.stopDelay()),
         pct(m.startFailureRate()), pct(m.noise())));
     out.add(String.format(Locale.ROOT, "sampling every %s, seed %d, warm-up %s; objective: %s",
         seconds(s.sampleInterval()), s.seed(), seconds(s.warmup()), objective()));
     for (SimulateCommand.Run run : runs) {
-      out.add(String.format(Locale.ROOT, "%s: %s; metrics %s", run.label(), run.source(),
+      out.add(String.format(Locale.ROOT, "%s: %s; metrics %s", run.label(),
+          run.kind().equals("config") ? "configuration " + run.source() : run.source(),
           run.result().settings().metricKinds().isEmpty() ? "none"
               : run.result().settings().metricKinds().toString().replace("{", "").replace("}", "").toLowerCase(Locale.ROOT)));
     }
@@ -144,6 +157,9 @@ final class SimulationReport {
   private static String hours(double seconds) {
     if (seconds >= 3 * 86400) {
       return String.format(Locale.ROOT, "%.1f days", seconds / 86400);
+    }
+    if (seconds < 120) {
+      return fmt(seconds) + " s";
     }
     return seconds >= 7200 ? String.format(Locale.ROOT, "%.1f h", seconds / 3600) : String.format(Locale.ROOT, "%.0f min", seconds / 60);
   }
@@ -552,7 +568,7 @@ final class SimulationReport {
       td.best { background: #ecfdf5; color: #047857; font-weight: 600; }
       table.decisions { font-size: 12px; }
       table.decisions th, table.decisions td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #f1f5f9; vertical-align: top; }
-      table.decisions td:nth-child(1), table.decisions td:nth-child(5) { white-space: nowrap; }
+      table.decisions td:nth-child(-n+5) { white-space: nowrap; }
       .swatch, .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
       .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; color: #334155; font-size: 12px; margin-bottom: 2px; }
       .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-bottom: 6px; }
@@ -639,7 +655,7 @@ final class SimulationReport {
           capacity: scaled(serving, D.capacity * D.slo),
           utilization: {t: Float64Array.from(ut), v: Float64Array.from(uv), step: false},
           latency: r.latency ? line(r.latency) : null,
-          violations: r.violations, decisions: r.decisions, omitted: r.decisionsOmitted
+          violations: r.violations, violationSeconds: r.violation, decisions: r.decisions, omitted: r.decisionsOmitted
         };
       });
 
@@ -838,20 +854,20 @@ final class SimulationReport {
       function drawViolations() {
         const svg = document.getElementById("chart-violations");
         clear(svg);
-        const rowH = 22, h = M.t + runs.length * rowH + M.b;
+        const rowH = 34, h = M.t + runs.length * rowH + M.b;
         svg.style.height = h + "px";
         const w = size(svg).w, pw = w - M.l - M.r;
         svg.setAttribute("viewBox", "0 0 " + w + " " + h);
         const x = t => M.l + pw * (Math.max(win.a, Math.min(win.b, t)) - win.a) / (win.b - win.a);
         runs.forEach((r, i) => {
           const y = M.t + i * rowH;
-          el("rect", {x: M.l, y: y + 2, width: pw, height: rowH - 6, fill: "#f1f5f9"}, svg);
-          el("text", {"class": "ax", x: M.l - 6, y: y + rowH / 2 + 2, "text-anchor": "end"}, svg).textContent = r.label.length > 9 ? r.label.slice(0, 8) + "\\u2026" : r.label;
+          el("text", {"class": "ax", x: M.l, y: y + 11}, svg).textContent = r.label + ": " + Math.round(r.violationSeconds).toLocaleString("en-US") + " s";
+          el("rect", {x: M.l, y: y + 15, width: pw, height: rowH - 19, fill: "#f1f5f9"}, svg);
           const g = el("g", {"class": "violations", "data-run": i}, svg);
           for (const v of r.violations) {
             if (v[1] < win.a || v[0] > win.b) continue;
             const x0 = x(v[0]), x1 = x(v[1]);
-            const rect = el("rect", {x: x0.toFixed(1), y: y + 2, width: Math.max(0.8, x1 - x0).toFixed(1), height: rowH - 6, fill: r.color}, g);
+            const rect = el("rect", {x: x0.toFixed(1), y: y + 15, width: Math.max(0.8, x1 - x0).toFixed(1), height: rowH - 19, fill: r.color}, g);
             el("title", {}, rect).textContent = r.label + ": missed from " + clock(v[0], 1) + " to " + clock(v[1], 1);
           }
         });

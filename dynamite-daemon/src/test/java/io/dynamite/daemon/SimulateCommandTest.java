@@ -307,7 +307,7 @@ class SimulateCommandTest {
     double peak = io.dynamite.sim.Trace.readCsv(trace).peak();
     double expected = io.dynamite.sim.ServiceModel.defaultCapacity(peak, 30, 0.8);
     assertThat(r.out()).contains("capacity " + SimulationReport.fmt(expected) + " per instance (default: the peak "
-        + SimulationReport.fmt(peak) + " needs ").contains("of max_instance 30 at the 80 % objective; --capacity to change)");
+        + SimulationReport.fmt(peak) + " needs ").contains("% of max_instance 30, at the 80 % objective; --capacity to change)");
     // the peak needs about 80 % of the maximum at that capacity
     assertThat(Math.ceil(peak / (expected * 0.8))).isBetween(23.0, 25.0);
     assertThat(r.out()).contains("start-up 7 s").contains("sampling every 1 s");

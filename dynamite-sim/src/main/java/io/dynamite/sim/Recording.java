@@ -301,7 +301,7 @@ public final class Recording {
     int rows = (int) (Duration.between(first, last).toNanos() / stepNanos) + 1;
     double[] ts = new double[rows];
     double[] ds = new double[rows];
-    double factor = kind == MetricKind.UTILIZATION ? 0.01 : 1.0;
+    double divisor = kind == MetricKind.UTILIZATION ? 100 : 1;
     Map<String, long[]> seenAt = new HashMap<>(); // uuid -> {nanos since first}
     Map<String, double[]> lastValue = new HashMap<>();
     int i = 0;
@@ -322,7 +322,7 @@ public final class Recording {
         }
       }
       ts[row] = row * (stepNanos / 1e9);
-      ds[row] = sum * factor;
+      ds[row] = sum / divisor;
     }
     return Trace.of(name + " " + label(stream), ts, ds);
   }
