@@ -2,7 +2,6 @@ package io.dynamite.sim;
 
 import io.dynamite.sandbox.VirtualClock;
 import io.dynamite.sandbox.VirtualScheduler;
-import io.dynamite.sandbox.InMemoryMetricSource;
 import io.dynamite.api.Direction;
 import io.dynamite.api.MetricQuery;
 import io.dynamite.api.MetricSample;
@@ -216,8 +215,8 @@ public final class Simulation {
     VirtualScheduler scheduler = new VirtualScheduler(clock);
     SplittableRandom root = new SplittableRandom(settings.seed());
     SplittableRandom failureRandom = root.split();
-    SplittableRandom noiseRandom = root.split();
-    InMemoryMetricSource source = new InMemoryMetricSource();
+    Gaussian noiseRandom = new Gaussian(root.split());
+    SimMetricSource source = new SimMetricSource();
     SimTarget target = new SimTarget(scheduler, model, failureRandom, source);
     Events events = new Events(clock, warmNanos);
     ScalingEngine.Builder eb = ScalingEngine.builder()
@@ -315,24 +314,44 @@ public final class Simulation {
    * demand share itself; with seeded noise, floored at 0, utilization capped.
    */
   private static double value(MetricKind kind, double total, double share, double latencySeconds,
-      double capacity, double cap, double noise, SplittableRandom random) {
+      double capacity, double cap, double noise, Gaussian random) {
     double v = switch (kind) {
       case UTILIZATION -> 100.0 * share / capacity;
       case LATENCY -> latencySeconds * 1000;
       case DEMAND -> total;
     };
     if (noise > 0) {
-      v *= 1 + noise * gaussian(random);
+      v *= 1 + noise * random.next();
     }
     v = Math.max(0, v);
     return kind == MetricKind.UTILIZATION ? Math.min(cap, v) : v;
   }
 
-  /** A standard normal value (Box-Muller; SplittableRandom has no nextGaussian in Java 17). */
-  private static double gaussian(SplittableRandom r) {
-    double u1 = r.nextDouble();
-    double u2 = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  /**
+   * Standard normal values from a seeded generator (SplittableRandom has no nextGaussian in Java
+   * 17): Box-Muller, both values of each pair used, so one logarithm, root, sine and cosine per two
+   * values. Not thread-safe; one per run.
+   */
+  static final class Gaussian {
+    private final SplittableRandom random;
+    private double spare;
+    private boolean hasSpare;
+
+    Gaussian(SplittableRandom random) {
+      this.random = random;
+    }
+
+    double next() {
+      if (hasSpare) {
+        hasSpare = false;
+        return spare;
+      }
+      double r = Math.sqrt(-2 * Math.log(1 - random.nextDouble()));
+      double a = 2 * Math.PI * random.nextDouble();
+      spare = r * Math.sin(a);
+      hasSpare = true;
+      return r * Math.cos(a);
+    }
   }
 
   /** The fewest serving instances that meet the objective at this demand (at least 1). */

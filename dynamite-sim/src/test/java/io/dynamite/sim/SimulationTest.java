@@ -237,4 +237,42 @@ class SimulationTest {
     assertThat(r.engineErrors()).isEmpty();
     assertThat(r.scores().maxInstances()).isEqualTo(5);
   }
+
+  @Test
+  void theNoiseIsStandardNormalAndSeeded() {
+    Simulation.Gaussian g = new Simulation.Gaussian(new java.util.SplittableRandom(42));
+    int n = 200_000;
+    double sum = 0;
+    double squares = 0;
+    int beyondTwo = 0;
+    double[] first = new double[4];
+    for (int i = 0; i < n; i++) {
+      double x = g.next();
+      if (i < 4) {
+        first[i] = x;
+      }
+      sum += x;
+      squares += x * x;
+      beyondTwo += Math.abs(x) > 2 ? 1 : 0;
+    }
+    assertThat(sum / n).isBetween(-0.01, 0.01);
+    assertThat(squares / n).isBetween(0.99, 1.01);
+    assertThat(beyondTwo / (double) n).isBetween(0.043, 0.048); // 4.55 % of a normal lies beyond 2 sigma
+    Simulation.Gaussian again = new Simulation.Gaussian(new java.util.SplittableRandom(42));
+    for (double x : first) {
+      assertThat(again.next()).isEqualTo(x);
+    }
+  }
+
+  /** The kind of test an embedder writes: a policy keeps the objective on a real trace. */
+  @Test
+  void targetTrackingKeepsViolationsUnderOnePercentOfTheJump() {
+    DynamiteConfig config = SimConfigs.load(dir, SimConfigs.tracking(2, 30));
+    SimulationResult r = Simulation.builder().config(config).trace(JUMP).model(ServiceModel.of(20)).run();
+    assertThat(r.scores().sloViolationSeconds() / r.scores().scoredSeconds()).isLessThan(0.01);
+    // and the original rule on the same trace does not
+    SimulationResult original = Simulation.builder().config(Baselines.original(SimConfigs.load(dir, SimConfigs.threshold(2, 30)), null))
+        .legacyRouting(true).trace(JUMP).model(ServiceModel.of(20)).run();
+    assertThat(original.scores().sloViolationSeconds() / original.scores().scoredSeconds()).isGreaterThan(0.01);
+  }
 }
