@@ -117,7 +117,7 @@ final class Daemon {
       resources.push(target);
     }
 
-    EtcdSettings etcdSettings = etcdSettings(etcd.value());
+    EtcdSettings etcdSettings = etcdSettings(settings, etcd.value());
     EtcdConnection connection;
     try {
       connection = EtcdConnection.open(etcdSettings);
@@ -268,7 +268,8 @@ final class Daemon {
     return new FatalException("configuration " + settings.configFile + " has " + lines.size() + " problem(s):", lines);
   }
 
-  private EtcdSettings etcdSettings(List<String> endpoints) {
+  /** The etcd client settings: endpoints, TLS material and credentials (shared with {@code record}). */
+  static EtcdSettings etcdSettings(DaemonSettings settings, List<String> endpoints) {
     EtcdSettings.Builder b = EtcdSettings.builder().endpoints(endpoints);
     if (settings.etcdCa != null) {
       b.caFile(settings.etcdCa);

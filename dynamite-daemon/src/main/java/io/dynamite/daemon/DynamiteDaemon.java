@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
  * The {@code dynamite} command: with no subcommand (or {@code run}) the drop-in daemon; {@code
  * demo} plays the embedded demo; {@code status} prints a running daemon's status; {@code validate}
  * checks a configuration and its plugins without connecting anywhere; {@code simulate} replays a
- * demand trace through the engine and scores the configuration.
+ * demand trace through the engine and scores the configuration; {@code record} writes the metric
+ * samples the configured metric source delivers to a file the simulator can replay.
  *
  * <p>Exit codes: 0 after SIGTERM/SIGINT or a successful subcommand; 1 after a fatal error, printed
  * as one line {@code dynamite: <message>} on stderr (configuration problems follow, one per line);
@@ -80,6 +81,7 @@ public final class DynamiteDaemon implements Callable<Integer> {
     cl.addSubcommand("status", new StatusCommand(ctx));
     cl.addSubcommand("validate", new ValidateCommand(ctx));
     cl.addSubcommand("simulate", new SimulateCommand(ctx));
+    cl.addSubcommand("record", new RecordCommand(ctx));
     cl.addSubcommand("cds-training", new CdsTrainingCommand(ctx));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));

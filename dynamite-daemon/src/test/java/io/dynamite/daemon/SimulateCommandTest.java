@@ -2,12 +2,15 @@ package io.dynamite.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,8 +102,10 @@ class SimulateCommandTest {
     // the report: self-contained, with charts and the scores table
     String html = Files.readString(report);
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("Demand and serving capacity")
-        .contains("Instances").contains("Utilization").contains("SLO violation (s)").contains("low.yaml")
-        .doesNotContain("<script").doesNotContain("http://").doesNotContain("https://").doesNotContain("src=");
+        .contains("Instances").contains("Utilization").contains("SLO violation (s)").contains("low.yaml");
+    // self-contained: nothing is loaded (the only URL is the SVG namespace name, which is never fetched)
+    assertThat(html.replace("\"http://www.w3.org/2000/svg\"", "")).doesNotContain("http://").doesNotContain("https://")
+        .doesNotContain("src=").doesNotContain("fetch(").doesNotContain("XMLHttpRequest").doesNotContain("@import");
 
     // the same run again, and a run of the same configuration against itself
     Result again = run(args);
@@ -130,9 +135,21 @@ class SimulateCommandTest {
   @Test
   void badInputsAreUsageErrors() throws Exception {
     Path c = config("c.yaml", 30, "");
-    Result noCapacity = run("simulate", "-c", c.toString(), "--trace", trace.toString());
-    assertThat(noCapacity.code()).isEqualTo(2);
-    assertThat(noCapacity.err()).contains("--capacity");
+    Result badCapacity = run("simulate", "-c", c.toString(), "--trace", trace.toString(), "--capacity", "0");
+    assertThat(badCapacity.code()).isEqualTo(2);
+    assertThat(badCapacity.err()).contains("--capacity");
+    Result badDuration = run("simulate", "-c", c.toString(), "--trace", trace.toString(), "--startup", "7 parsecs");
+    assertThat(badDuration.code()).isEqualTo(2);
+    assertThat(badDuration.err()).contains("--startup").contains("500ms, 7s, 2m, 1h");
+    Result noTrace = run("simulate", "-c", c.toString());
+    assertThat(noTrace.code()).isEqualTo(2);
+    assertThat(noTrace.err()).contains("--trace FILE.csv or --replay FILE");
+    Result badBaseline = run("simulate", "-c", c.toString(), "--trace", trace.toString(), "--baseline", "keda");
+    assertThat(badBaseline.code()).isEqualTo(2);
+    assertThat(badBaseline.err()).contains("expected hpa or original");
+    Result noThreshold = run("simulate", "-c", c.toString(), "--trace", trace.toString(), "--baseline", "original");
+    assertThat(noThreshold.code()).isEqualTo(2);
+    assertThat(noThreshold.err()).contains("no --config has a threshold policy");
     Result both = run("simulate", "-c", c.toString(), "--trace", trace.toString(), "--capacity", "1", "--speedup", "2", "--stretch", "2");
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.err()).contains("--speedup and --stretch");
@@ -156,5 +173,186 @@ class SimulateCommandTest {
     Result badTrace = run("simulate", "-c", c.toString(), "--trace", broken.toString(), "--capacity", "1");
     assertThat(badTrace.code()).isEqualTo(1);
     assertThat(badTrace.err()).contains("line 3");
+  }
+
+  private static final String THRESHOLD = """
+      Dynamite:
+        ServiceFiles:
+          PathList: [units]
+        ETCD:
+          application_base_path: /services
+          metrics_base_path: /metrics
+        Service:
+          web:
+            name_of_unit_file: web@.service
+            type: webserver
+            min_instance: 2
+            max_instance: 30
+            base_instance_prefix_number: 8080
+            ports_per_instance: 1
+            scale_up_policy:
+              ScalingPolicy: cpu_high
+            scale_down_policy:
+              ScalingPolicy: cpu_low
+        ScalingPolicy:
+          cpu_high:
+            service_type: webserver
+            metric: cpu_user
+            comparative_operator: gt
+            threshold: 70
+            period: 30
+            cooldown_period: 1
+            cooldown_period_unit: minute
+          cpu_low:
+            service_type: webserver
+            metric: cpu_user
+            comparative_operator: lt
+            threshold: 25
+            period: 2
+            period_unit: minute
+            cooldown_period: 2
+            cooldown_period_unit: minute
+      """;
+
+  /** Every number of a score row, one per column. */
+  private static double[] cells(String out, String name) {
+    String line = out.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow(() -> new AssertionError("no row " + name + " in " + out));
+    return Pattern.compile(" {2,}").splitAsStream(line.substring(name.length()).strip())
+        .mapToDouble(c -> Double.parseDouble(c.split(" ")[0].replace(",", ""))).toArray();
+  }
+
+  @Test
+  void configsAndBaselinesRunSideBySide() throws Exception {
+    Path threshold = Files.writeString(dir.resolve("threshold.yaml"), THRESHOLD);
+    Path tracking = config("tracking.yaml", 30, "");
+    Result r = run("simulate", "--config", threshold.toString(), "--config", tracking.toString(), "--baseline", "hpa",
+        "--baseline", "original", "--trace", trace.toString(), "--capacity", "20");
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    String header = r.out().lines().filter(l -> l.startsWith("score ")).findFirst().orElseThrow();
+    assertThat(header).containsSubsequence("threshold.yaml", "tracking.yaml", "HPA defaults 60%", "original rule");
+    assertThat(r.out()).contains("HPA defaults 60%: --baseline hpa: target-tracking, every setting at the HPA default, per-instance "
+            + "cpu_utilization at 60 %, bounds of " + threshold)
+        .contains("original rule: --baseline original: the threshold policies of " + threshold + " in legacy mode")
+        .contains("scores (objective: offered utilization <= 80.0 %");
+    double[] violation = cells(r.out(), "SLO violation (s)");
+    assertThat(violation).hasSize(4);
+    // the HPA baseline at 60 % is target tracking at 60 % with every default, as tracking.yaml: the same run
+    double[] cost = cells(r.out(), "instance-seconds (cost)");
+    assertThat(violation[2]).isEqualTo(violation[1]);
+    assertThat(cost[2]).isEqualTo(cost[1]);
+    // the original rule in legacy mode differs from the threshold rule in default mode only by defect B7
+    assertThat(cells(r.out(), "max instances")[3]).isBetween(2.0, 30.0);
+    assertThat(r.out().lines().filter(l -> l.startsWith("wall time: ")).count()).isEqualTo(4);
+
+    Result hpa70 = run("simulate", "-c", tracking.toString(), "--baseline", "hpa", "--hpa-target", "90", "--trace", trace.toString(),
+        "--capacity", "20");
+    assertThat(hpa70.out()).contains("HPA defaults 90%");
+    double[] v90 = cells(hpa70.out(), "instance-seconds (cost)");
+    assertThat(v90[1]).isLessThan(v90[0]); // a higher target runs fewer instances
+  }
+
+  @Test
+  void theJsonIsTheSameBytesForTheSameInputsAndSeed() throws Exception {
+    Path c = config("c.yaml", 30, "");
+    Path a = dir.resolve("a.json");
+    Path b = dir.resolve("b.json");
+    Path other = dir.resolve("other.json");
+    String[] args = {"simulate", "-c", c.toString(), "--baseline", "hpa", "--trace", trace.toString(), "--capacity", "20",
+        "--seed", "3", "--start-failure-rate", "0.1", "--json", a.toString()};
+    Result first = run(args);
+    assertThat(first.code()).as(first.out() + first.err()).isZero();
+    assertThat(first.out()).contains("json: " + a.toAbsolutePath());
+    args[args.length - 1] = b.toString();
+    assertThat(run(args).code()).isZero();
+    byte[] bytesA = Files.readAllBytes(a);
+    assertThat(bytesA).isEqualTo(Files.readAllBytes(b));
+    args[args.length - 1] = other.toString();
+    args[Arrays.asList(args).indexOf("3")] = "4";
+    assertThat(run(args).code()).isZero();
+    assertThat(Files.readAllBytes(other)).isNotEqualTo(bytesA);
+
+    JsonNode j = new ObjectMapper().readTree(bytesA);
+    assertThat(j.path("format").asInt()).isEqualTo(1);
+    assertThat(j.path("settings").path("seed").asLong()).isEqualTo(3);
+    assertThat(j.path("model").path("capacity").asDouble()).isEqualTo(20.0);
+    assertThat(j.path("model").path("capacitySource").asText()).isEqualTo("--capacity");
+    assertThat(j.path("runs")).hasSize(2);
+    JsonNode run = j.path("runs").get(0);
+    assertThat(run.path("label").asText()).isEqualTo("c.yaml");
+    assertThat(run.path("kind").asText()).isEqualTo("config");
+    assertThat(j.path("runs").get(1).path("kind").asText()).isEqualTo("baseline");
+    // the scores are the table's
+    assertThat(run.path("scores").path("sloViolationSeconds").asDouble()).isEqualTo(cells(first.out(), "SLO violation (s)")[0]);
+    assertThat(run.path("scores").path("scalingActions").asInt()).isEqualTo((int) cells(first.out(), "scaling actions")[0]);
+    assertThat(run.path("actions").size()).isGreaterThanOrEqualTo(run.path("scores").path("scalingActions").asInt());
+    assertThat(run.path("decisions").size()).isPositive();
+    assertThat(run.path("decisions").get(0).path("reason").asText()).isNotBlank();
+    assertThat(run.has("timeline")).isFalse();
+    // no wall-clock time anywhere
+    assertThat(new String(bytesA, StandardCharsets.UTF_8)).doesNotContainIgnoringCase("wall");
+
+    Path withTimeline = dir.resolve("t.json");
+    assertThat(run("simulate", "-c", c.toString(), "--trace", trace.toString(), "--capacity", "20", "--json", withTimeline.toString(),
+        "--json-timeline").code()).isZero();
+    JsonNode tl = new ObjectMapper().readTree(withTimeline.toFile()).path("runs").get(0).path("timeline");
+    assertThat(tl.path("seconds")).hasSize(1500);
+    assertThat(tl.path("provisioned")).hasSize(1500);
+  }
+
+  @Test
+  void theCapacityDefaultsToThePeakNeedingEightyPercentOfTheMaximum() throws Exception {
+    Path c = config("c.yaml", 30, "");
+    Result r = run("simulate", "-c", c.toString(), "--trace", trace.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    double peak = io.dynamite.sim.Trace.readCsv(trace).peak();
+    double expected = io.dynamite.sim.ServiceModel.defaultCapacity(peak, 30, 0.8);
+    assertThat(r.out()).contains("capacity " + SimulationReport.fmt(expected) + " per instance (default: the peak "
+        + SimulationReport.fmt(peak) + " needs ").contains("% of max_instance 30, at the 80 % objective; --capacity to change)");
+    // the peak needs about 80 % of the maximum at that capacity
+    assertThat(Math.ceil(peak / (expected * 0.8))).isBetween(23.0, 25.0);
+    assertThat(r.out()).contains("start-up 7 s").contains("sampling every 1 s");
+  }
+
+  @Test
+  void theProgressBarGoesToStderrWhenAskedForOnly() throws Exception {
+    Path c = config("c.yaml", 30, "");
+    Result quiet = run("simulate", "-c", c.toString(), "--trace", trace.toString(), "--capacity", "20");
+    assertThat(quiet.err()).isEmpty();
+    Result shown = run("simulate", "-c", c.toString(), "--baseline", "hpa", "--trace", trace.toString(), "--capacity", "20", "--progress");
+    assertThat(shown.code()).isZero();
+    assertThat(shown.err()).contains("\r1/2 c.yaml").contains("\r2/2 HPA defaults 60%").contains("100%  0:25 of 0:25 simulated")
+        .contains("[##############################]");
+    assertThat(shown.out()).doesNotContain("\r");
+  }
+
+  @Test
+  void aRecordingIsReplayedAsDemand() throws Exception {
+    // four instances at 60 % for 5 minutes, then at 100 %: the demand is 2.4, then 4 busy instances
+    Path rec = dir.resolve("rec.csv");
+    java.time.Instant t0 = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    io.dynamite.api.MetricQuery cpu = new io.dynamite.api.MetricQuery("webserver", "cpu_user", false);
+    try (io.dynamite.sim.Recording.RecordingWriter w = new io.dynamite.sim.Recording.RecordingWriter(
+        Files.newBufferedWriter(rec), java.util.List.of("hand-made"))) {
+      for (int s = 0; s < 900; s += 5) {
+        for (String u : new String[] {"a", "b", "c", "d"}) {
+          w.write(new io.dynamite.sim.Recording.Sample(t0.plusSeconds(s), cpu, u, "web@" + u + ".service", s < 300 ? 60 : 100));
+        }
+      }
+    }
+    Path c = config("c.yaml", 30, "");
+    Result r = run("simulate", "-c", c.toString(), "--replay", rec.toString(), "--replay-step", "10s");
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("recording rec.csv: 720 samples; demand = sum of per-instance values / 100 (busy instances) of "
+        + "webserver/cpu_user per 10 s step: 90 rows, 15 min; mean demand 3.467, peak 4")
+        .contains("capacity 1 per instance (default for a replayed utilization: demand is in busy instances)");
+    // target tracking at 60 % needs ceil(4 / 0.6) = 7 instances for 4 busy ones
+    assertThat(cells(r.out(), "max instances")[0]).isBetween(7.0, 8.0);
+    // a recording given as --trace is recognised by its header
+    Result detected = run("simulate", "-c", c.toString(), "--trace", rec.toString(), "--replay-step", "10s");
+    assertThat(detected.code()).isZero();
+    assertThat(cells(detected.out(), "SLO violation (s)")).isEqualTo(cells(r.out(), "SLO violation (s)"));
+    Result missing = run("simulate", "-c", c.toString(), "--replay", rec.toString(), "--replay-metric", "memory");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--replay-metric memory: not recorded; the recording holds webserver/cpu_user");
   }
 }

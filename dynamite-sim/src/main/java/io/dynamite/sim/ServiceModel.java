@@ -39,6 +39,35 @@ public record ServiceModel(
   /** The default relative noise, 0.05. */
   public static final double DEFAULT_NOISE = 0.05;
 
+  /** The share of {@code max_instance} the trace's peak should need with the default capacity, 0.8. */
+  public static final double DEFAULT_PEAK_SHARE = 0.8;
+
+  /**
+   * The default per-instance capacity: the one with which the trace's peak demand needs {@link
+   * #DEFAULT_PEAK_SHARE} of the service's {@code max_instance} at the utilization objective, that
+   * is {@code peak / (0.8 x max_instance x objective)}, rounded to three significant digits so the
+   * printed value reproduces the run.
+   *
+   * @param peakDemand the trace's highest demand (after scaling), positive
+   * @param maxInstance the service's {@code max_instance}, positive
+   * @param sloUtilization the utilization objective as a fraction (0.8 = 80 %), positive
+   * @return the capacity
+   * @throws IllegalArgumentException if an argument is not positive and finite
+   */
+  public static double defaultCapacity(double peakDemand, int maxInstance, double sloUtilization) {
+    if (!(peakDemand > 0) || !Double.isFinite(peakDemand)) {
+      throw new IllegalArgumentException("the trace's peak demand must be positive to derive a capacity: " + peakDemand);
+    }
+    if (maxInstance <= 0 || maxInstance == Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a capacity can be derived only from a bounded, positive max_instance: " + maxInstance);
+    }
+    if (!(sloUtilization > 0) || !Double.isFinite(sloUtilization)) {
+      throw new IllegalArgumentException("the utilization objective must be positive: " + sloUtilization);
+    }
+    double c = peakDemand / (DEFAULT_PEAK_SHARE * maxInstance * sloUtilization);
+    return new java.math.BigDecimal(c).round(new java.math.MathContext(3)).doubleValue();
+  }
+
   /**
    * Validates the components.
    *

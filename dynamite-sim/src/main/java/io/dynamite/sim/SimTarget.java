@@ -1,7 +1,6 @@
 package io.dynamite.sim;
 
 import io.dynamite.sandbox.VirtualScheduler;
-import io.dynamite.sandbox.InMemoryMetricSource;
 import io.dynamite.api.InstancePlan;
 import io.dynamite.api.TargetException;
 import io.dynamite.api.UnitHealth;
@@ -39,13 +38,13 @@ final class SimTarget implements ScalingTarget {
   private final VirtualScheduler scheduler;
   private final ServiceModel model;
   private final SplittableRandom failures;
-  private final InMemoryMetricSource source;
+  private final SimMetricSource source;
   private final Map<String, SimInstance> instances = new LinkedHashMap<>();
   private final Map<String, UnitHealth> units = new LinkedHashMap<>();
   private final List<SimInstance> serving = new ArrayList<>();
   private int serial;
 
-  SimTarget(VirtualScheduler scheduler, ServiceModel model, SplittableRandom failures, InMemoryMetricSource source) {
+  SimTarget(VirtualScheduler scheduler, ServiceModel model, SplittableRandom failures, SimMetricSource source) {
     this.scheduler = scheduler;
     this.model = model;
     this.failures = failures;

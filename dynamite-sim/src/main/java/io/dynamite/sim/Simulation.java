@@ -2,7 +2,6 @@ package io.dynamite.sim;
 
 import io.dynamite.sandbox.VirtualClock;
 import io.dynamite.sandbox.VirtualScheduler;
-import io.dynamite.sandbox.InMemoryMetricSource;
 import io.dynamite.api.Direction;
 import io.dynamite.api.MetricQuery;
 import io.dynamite.api.MetricSample;
@@ -18,6 +17,7 @@ import io.dynamite.core.config.ServiceConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -95,6 +95,18 @@ public final class Simulation {
     }
   }
 
+  /** Told how far a run has come; see {@link Builder#progress}. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * Reports progress; called on the simulating thread, so it should return quickly.
+     *
+     * @param doneSeconds trace seconds simulated so far
+     * @param totalSeconds the trace's duration
+     */
+    void update(double doneSeconds, double totalSeconds);
+  }
+
   private final DynamiteConfig config;
   private final ServiceConfig service;
   private final Trace trace;
@@ -103,6 +115,8 @@ public final class Simulation {
   private final @Nullable PluginRegistry plugins;
   private final List<MetricQuery> queries;
   private final MetricKind[] kinds;
+  private final boolean legacyRouting;
+  private final @Nullable Progress progress;
 
   private Simulation(Builder b) {
     this.trace = Objects.requireNonNull(b.trace, "trace is required");
@@ -111,6 +125,8 @@ public final class Simulation {
     this.service = select(full, b.service);
     this.config = only(full, service);
     this.plugins = b.plugins;
+    this.legacyRouting = b.legacyRouting;
+    this.progress = b.progress;
     List<String> names = new ArrayList<>();
     service.policy(false).ifPresent(names::add);
     service.policy(true).ifPresent(names::add);
@@ -144,6 +160,20 @@ public final class Simulation {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Chooses the service a simulation of this configuration runs: the named one, or the only
+   * scalable one.
+   *
+   * @param config the configuration
+   * @param name the service key, or null to take the only scalable service
+   * @return the service
+   * @throws IllegalArgumentException if the name is not a scalable service, or none is named and
+   *     the configuration scales several or none (the message lists them)
+   */
+  public static ServiceConfig scalableService(DynamiteConfig config, @Nullable String name) {
+    return select(config, name);
   }
 
   private static ServiceConfig select(DynamiteConfig config, @Nullable String name) {
@@ -195,8 +225,8 @@ public final class Simulation {
     VirtualScheduler scheduler = new VirtualScheduler(clock);
     SplittableRandom root = new SplittableRandom(settings.seed());
     SplittableRandom failureRandom = root.split();
-    SplittableRandom noiseRandom = root.split();
-    InMemoryMetricSource source = new InMemoryMetricSource();
+    Gaussian noiseRandom = new Gaussian(root.split());
+    SimMetricSource source = new SimMetricSource();
     SimTarget target = new SimTarget(scheduler, model, failureRandom, source);
     Events events = new Events(clock, warmNanos);
     ScalingEngine.Builder eb = ScalingEngine.builder()
@@ -205,6 +235,7 @@ public final class Simulation {
         .target(target)
         .clock(clock)
         .scheduler(scheduler)
+        .legacyRouting(legacyRouting)
         .listener(events);
     if (plugins != null) {
       eb.plugins(plugins);
@@ -225,16 +256,23 @@ public final class Simulation {
     double capacity = model.capacity();
     double cap = model.utilizationCap();
     double noise = model.noise();
+    boolean latencyReported = false;
+    for (MetricKind k : kinds) {
+      latencyReported |= k == MetricKind.LATENCY;
+    }
+    Trace.Cursor demandAt = trace.cursor();
+    int progressEvery = Math.max(1, n / 200);
     try {
       engine.start();
       for (int k = -warmTicks; k < n; k++) {
         long at = warmNanos + k * step;
         scheduler.runUntil(at);
         double t = k * stepSeconds;
-        double d = trace.demandAt(Math.max(0, t));
+        double d = demandAt.demandAt(Math.max(0, t));
         List<SimTarget.SimInstance> up = target.serving();
         int c = up.size();
-        double lat = Queueing.latencySeconds(d, capacity, c);
+        // the queueing model costs O(c) per call: only when a metric or the score needs it
+        double lat = k >= 0 || latencyReported ? Queueing.latencySeconds(d, capacity, c) : 0;
         if (k >= 0) {
           seconds[k] = t;
           weights[k] = Math.min(stepSeconds, duration - t);
@@ -244,6 +282,9 @@ public final class Simulation {
           needed[k] = needed(d);
           utilization[k] = c == 0 ? (d > 0 ? Double.POSITIVE_INFINITY : 0) : d / (c * capacity);
           latency[k] = lat * 1000;
+          if (progress != null && (k % progressEvery == 0)) {
+            progress.update(t, duration);
+          }
         }
         if (c == 0 || queries.isEmpty()) {
           continue;
@@ -255,11 +296,11 @@ public final class Simulation {
           MetricKind kind = kinds[q];
           if (query.aggregated()) {
             source.add(new MetricSample(query, MetricSample.AGGREGATED, ts,
-                value(kind, d, share, lat, c, capacity, cap, noise, noiseRandom)));
+                value(kind, d, share, lat, capacity, cap, noise, noiseRandom)));
           } else {
             for (int i = 0; i < c; i++) {
               source.add(new MetricSample(query, up.get(i).uuid, ts,
-                  value(kind, d, share, lat, c, capacity, cap, noise, noiseRandom)));
+                  value(kind, share, share, lat, capacity, cap, noise, noiseRandom)));
             }
           }
         }
@@ -269,31 +310,58 @@ public final class Simulation {
     } finally {
       engine.close();
     }
+    if (progress != null) {
+      progress.update(duration, duration);
+    }
     Timeline timeline = new Timeline(seconds, weights, demand, provisioned, serving, needed, utilization, latency);
     Scores scores = Scorer.score(timeline, events.actions, events.failedStarts, settings);
     return new SimulationResult(service.id().name(), trace.name(), model, settings, scores, timeline, events.actions,
-        events.decisions, source.delivered(), events.errors, Duration.ofNanos(System.nanoTime() - wallStart));
+        events.decisions, events.points, source.delivered(), events.errors, Duration.ofNanos(System.nanoTime() - wallStart));
   }
 
-  private static double value(MetricKind kind, double demand, double share, double latencySeconds, int c,
-      double capacity, double cap, double noise, SplittableRandom random) {
+  /**
+   * One reported value: utilization of the given share in percent, the latency in ms, or the
+   * demand share itself; with seeded noise, floored at 0, utilization capped.
+   */
+  private static double value(MetricKind kind, double total, double share, double latencySeconds,
+      double capacity, double cap, double noise, Gaussian random) {
     double v = switch (kind) {
       case UTILIZATION -> 100.0 * share / capacity;
       case LATENCY -> latencySeconds * 1000;
-      case DEMAND -> share;
+      case DEMAND -> total;
     };
     if (noise > 0) {
-      v *= 1 + noise * gaussian(random);
+      v *= 1 + noise * random.next();
     }
     v = Math.max(0, v);
     return kind == MetricKind.UTILIZATION ? Math.min(cap, v) : v;
   }
 
-  /** A standard normal value (Box-Muller; SplittableRandom has no nextGaussian in Java 17). */
-  private static double gaussian(SplittableRandom r) {
-    double u1 = r.nextDouble();
-    double u2 = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  /**
+   * Standard normal values from a seeded generator (SplittableRandom has no nextGaussian in Java
+   * 17): Box-Muller, both values of each pair used, so one logarithm, root, sine and cosine per two
+   * values. Not thread-safe; one per run.
+   */
+  static final class Gaussian {
+    private final SplittableRandom random;
+    private double spare;
+    private boolean hasSpare;
+
+    Gaussian(SplittableRandom random) {
+      this.random = random;
+    }
+
+    double next() {
+      if (hasSpare) {
+        hasSpare = false;
+        return spare;
+      }
+      double r = Math.sqrt(-2 * Math.log(1 - random.nextDouble()));
+      double a = 2 * Math.PI * random.nextDouble();
+      spare = r * Math.sin(a);
+      hasSpare = true;
+      return r * Math.cos(a);
+    }
   }
 
   /** The fewest serving instances that meet the objective at this demand (at least 1). */
@@ -311,11 +379,14 @@ public final class Simulation {
   }
 
   /** Collects what the engine reports. */
-  private static final class Events implements EngineListener {
+  static final class Events implements EngineListener {
     private final VirtualClock clock;
     private final long warmNanos;
     final List<ActionRecord> actions = new ArrayList<>();
+    final List<DecisionPoint> points = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
+    /** Policy id to the index in {@link #points} of its ongoing refusal streak. */
+    private final Map<String, Integer> refusing = new HashMap<>();
     int decisions;
     int failedStarts;
 
@@ -341,15 +412,33 @@ public final class Simulation {
             failedStarts++;
           }
         }
-        case DECISION_MADE -> {
-          DecisionRecord r = ((EngineEvent.DecisionMade) e).record();
-          if (r.outcome() != DecisionRecord.Outcome.HOLD) {
-            decisions++;
-          }
-        }
+        case DECISION_MADE -> decision(((EngineEvent.DecisionMade) e).record());
         case INTERNAL_ERROR, PLUGIN_FAILED -> errors.add(e.toString());
         default -> { }
       }
+    }
+
+    private void decision(DecisionRecord r) {
+      DecisionRecord.Outcome outcome = r.outcome();
+      if (outcome == DecisionRecord.Outcome.HOLD || outcome == DecisionRecord.Outcome.ERROR) {
+        if (!refusing.isEmpty()) {
+          refusing.remove(r.policyId());
+        }
+        return;
+      }
+      decisions++;
+      if (outcome == DecisionRecord.Outcome.REFUSED) {
+        Integer streak = refusing.get(r.policyId());
+        if (streak != null) {
+          points.set(streak, points.get(streak).repeated());
+          return;
+        }
+        refusing.put(r.policyId(), points.size());
+      } else {
+        refusing.remove(r.policyId());
+      }
+      points.add(new DecisionPoint(traceSeconds(), r.policyId(), outcome, r.direction(), r.service().projected(),
+          r.desired(), r.reason(), 0));
     }
   }
 
@@ -367,6 +456,8 @@ public final class Simulation {
     private Duration jumpWindow = Duration.ofSeconds(60);
     private final Map<String, MetricKind> metricKinds = new LinkedHashMap<>();
     private @Nullable PluginRegistry plugins;
+    private boolean legacyRouting;
+    private @Nullable Progress progress;
 
     private Builder() {}
 
@@ -515,6 +606,31 @@ public final class Simulation {
      */
     public Builder plugins(PluginRegistry registry) {
       this.plugins = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Routes samples to policies by metric name alone, as the original did (defect B5; see {@code
+     * ScalingEngine.Builder#legacyRouting}); default false. With one simulated service it changes
+     * nothing but is there to run the original's rule exactly as it ran.
+     *
+     * @param legacy true for the original's routing
+     * @return this builder
+     */
+    public Builder legacyRouting(boolean legacy) {
+      this.legacyRouting = legacy;
+      return this;
+    }
+
+    /**
+     * Sets a listener told how far the run has come, on the running thread, about 200 times per run
+     * and once at its end; default none. It cannot change the run.
+     *
+     * @param listener the listener, or null for none
+     * @return this builder
+     */
+    public Builder progress(@Nullable Progress listener) {
+      this.progress = listener;
       return this;
     }
 

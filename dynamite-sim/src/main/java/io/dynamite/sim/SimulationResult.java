@@ -19,12 +19,14 @@ public final class SimulationResult {
   private final Timeline timeline;
   private final List<ActionRecord> actions;
   private final int decisions;
+  private final List<DecisionPoint> decisionPoints;
   private final long samples;
   private final List<String> engineErrors;
   private final Duration wallTime;
 
   SimulationResult(String service, String traceName, ServiceModel model, Simulation.Settings settings, Scores scores,
-      Timeline timeline, List<ActionRecord> actions, int decisions, long samples, List<String> engineErrors,
+      Timeline timeline, List<ActionRecord> actions, int decisions, List<DecisionPoint> decisionPoints, long samples,
+      List<String> engineErrors,
       Duration wallTime) {
     this.service = service;
     this.traceName = traceName;
@@ -34,6 +36,7 @@ public final class SimulationResult {
     this.timeline = timeline;
     this.actions = List.copyOf(actions);
     this.decisions = decisions;
+    this.decisionPoints = List.copyOf(decisionPoints);
     this.samples = samples;
     this.engineErrors = List.copyOf(engineErrors);
     this.wallTime = wallTime;
@@ -109,6 +112,16 @@ public final class SimulationResult {
    */
   public int decisions() {
     return decisions;
+  }
+
+  /**
+   * Returns the decisions that were not holds, warm-up included, in order; a streak of refusals of
+   * one policy appears once (see {@link DecisionPoint}).
+   *
+   * @return the decisions
+   */
+  public List<DecisionPoint> decisionPoints() {
+    return decisionPoints;
   }
 
   /**

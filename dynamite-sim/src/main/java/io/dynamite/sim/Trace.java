@@ -200,6 +200,67 @@ public final class Trace {
   }
 
   /**
+   * Returns each row's time, rebased to start at 0.
+   *
+   * @return a copy, seconds
+   */
+  public double[] seconds() {
+    return t.clone();
+  }
+
+  /**
+   * Returns each row's demand.
+   *
+   * @return a copy, in the trace's unit
+   */
+  public double[] demands() {
+    return demand.clone();
+  }
+
+  /**
+   * Returns a reader of the demand for times that never decrease: it gives what {@link
+   * #demandAt(double)} gives, walking forward from the previous row instead of searching. Not
+   * thread-safe; one per run.
+   *
+   * @return a new cursor at the trace's start
+   */
+  Cursor cursor() {
+    return new Cursor();
+  }
+
+  /** {@link #demandAt(double)} for non-decreasing times, in amortised constant time. */
+  final class Cursor {
+    private int hi = 1;
+
+    private Cursor() {}
+
+    double demandAt(double seconds) {
+      int n = t.length;
+      if (seconds <= t[0]) {
+        return demand[0];
+      }
+      if (seconds >= t[n - 1]) {
+        return demand[n - 1];
+      }
+      if (seconds < t[hi - 1]) {
+        return Trace.this.demandAt(seconds); // went back: not expected, stay correct
+      }
+      while (t[hi] < seconds) {
+        hi++;
+      }
+      if (t[hi] == seconds) {
+        return demand[hi];
+      }
+      int lo = hi - 1;
+      if (t[lo] == seconds) {
+        return demand[lo];
+      }
+      double f = (seconds - t[lo]) / (t[hi] - t[lo]);
+      return demand[lo] + f * (demand[hi] - demand[lo]);
+    }
+  }
+
+  /**
    * Returns the highest demand of any row.
    *
    * @return the peak

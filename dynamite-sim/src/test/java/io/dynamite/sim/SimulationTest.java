@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dynamite.api.Direction;
+import io.dynamite.api.ServiceId;
+import io.dynamite.api.ServiceView;
+import io.dynamite.api.event.DecisionRecord;
+import io.dynamite.api.event.EngineEvent;
+import io.dynamite.sandbox.VirtualClock;
 import io.dynamite.core.config.DynamiteConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,5 +153,126 @@ class SimulationTest {
     SimulationResult r = Simulation.builder().config(config).service("web").trace(JUMP).model(ServiceModel.of(20)).run();
     assertThat(r.service()).isEqualTo("web");
     assertThat(r.actions()).allSatisfy(a -> assertThat(a.unit()).startsWith("web@"));
+  }
+
+  @Test
+  void decisionsAreKeptWithTheirReasons() {
+    // max 4 on the jump: the threshold rule keeps asking for a fifth instance and the gate refuses
+    SimulationResult r = run(SimConfigs.threshold(2, 4), ServiceModel.of(20), 1);
+    DecisionPoint firstScaled = r.decisionPoints().stream()
+        .filter(d -> d.outcome() == DecisionRecord.Outcome.SCALED).findFirst().orElseThrow();
+    assertThat(firstScaled.policy()).isEqualTo("web/up/cpu_high");
+    assertThat(firstScaled.direction()).isEqualTo(Direction.UP);
+    assertThat(firstScaled.reason()).isNotBlank();
+    // every scaled decision started one action of the rule (warm-up included)
+    long scaled = r.decisionPoints().stream().filter(d -> d.outcome() == DecisionRecord.Outcome.SCALED).count();
+    assertThat(scaled).isEqualTo(r.actions().stream().filter(a -> a.attempt() == 1).count() - 2); // 2 = the top-up to min
+    List<DecisionPoint> refused = r.decisionPoints().stream().filter(d -> d.outcome() == DecisionRecord.Outcome.REFUSED).toList();
+    assertThat(refused).isNotEmpty().allSatisfy(d -> {
+      assertThat(d.reason()).contains("max_instance");
+      assertThat(d.from()).isEqualTo(4);
+    });
+    assertThat(r.decisions()).isEqualTo(r.decisionPoints().size() + refused.stream().mapToInt(DecisionPoint::repeats).sum());
+  }
+
+  @Test
+  void aStreakOfRefusalsIsKeptOnce() {
+    VirtualClock clock = new VirtualClock(Simulation.TRACE_START);
+    Simulation.Events events = new Simulation.Events(clock, 0);
+    ServiceView view = new ServiceView(ServiceId.of("web"), 4, 0, 0, 2, 4);
+    java.util.function.BiConsumer<String, DecisionRecord.Outcome> decide = (policy, outcome) -> {
+      events.onEvent(new EngineEvent.DecisionMade(new DecisionRecord(clock.instant(), policy,
+          outcome == DecisionRecord.Outcome.HOLD ? null : Direction.UP, view, 1, 90.0, "", outcome, "because " + clock.instant(),
+          outcome == DecisionRecord.Outcome.HOLD ? null : 5, List.of())));
+      clock.moveTo(clock.nanos() + 1_000_000_000L);
+    };
+    decide.accept("web/a", DecisionRecord.Outcome.REFUSED);  // t = 0: a streak starts
+    decide.accept("web/b", DecisionRecord.Outcome.REFUSED);  // another policy's streak
+    decide.accept("web/a", DecisionRecord.Outcome.REFUSED);
+    decide.accept("web/a", DecisionRecord.Outcome.REFUSED);
+    decide.accept("web/b", DecisionRecord.Outcome.HOLD);     // b's streak ends
+    decide.accept("web/b", DecisionRecord.Outcome.REFUSED);  // t = 5: a new one
+    decide.accept("web/a", DecisionRecord.Outcome.SCALED);   // t = 6
+    decide.accept("web/a", DecisionRecord.Outcome.REFUSED);  // t = 7: a new one after the scale
+    assertThat(events.points).extracting(DecisionPoint::policy, DecisionPoint::atSeconds, DecisionPoint::outcome, DecisionPoint::repeats)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("web/a", 0.0, DecisionRecord.Outcome.REFUSED, 2),
+            org.assertj.core.groups.Tuple.tuple("web/b", 1.0, DecisionRecord.Outcome.REFUSED, 0),
+            org.assertj.core.groups.Tuple.tuple("web/b", 5.0, DecisionRecord.Outcome.REFUSED, 0),
+            org.assertj.core.groups.Tuple.tuple("web/a", 6.0, DecisionRecord.Outcome.SCALED, 0),
+            org.assertj.core.groups.Tuple.tuple("web/a", 7.0, DecisionRecord.Outcome.REFUSED, 0));
+    assertThat(events.points.get(0).reason()).isEqualTo("because " + Simulation.TRACE_START);
+    assertThat(events.points.get(0).from()).isEqualTo(4);
+    assertThat(events.points.get(0).desired()).isEqualTo(5);
+    assertThat(events.decisions).isEqualTo(7);
+  }
+
+  @Test
+  void progressIsReportedInOrderUpToTheEnd() {
+    DynamiteConfig config = SimConfigs.load(dir, SimConfigs.tracking(2, 30));
+    java.util.List<double[]> seen = new java.util.ArrayList<>();
+    SimulationResult r = Simulation.builder().config(config).trace(JUMP).model(ServiceModel.of(20))
+        .progress((done, total) -> seen.add(new double[] {done, total})).run();
+    assertThat(seen.size()).isBetween(200, 260); // every 7th of 1,500 ticks, and the end
+    for (int i = 1; i < seen.size(); i++) {
+      assertThat(seen.get(i)[0]).isGreaterThanOrEqualTo(seen.get(i - 1)[0]);
+      assertThat(seen.get(i)[1]).isEqualTo(1500.0);
+    }
+    assertThat(seen.get(seen.size() - 1)[0]).isEqualTo(1500.0);
+    // the listener changes nothing
+    SimulationResult quiet = Simulation.builder().config(config).trace(JUMP).model(ServiceModel.of(20)).run();
+    assertThat(quiet.actions()).isEqualTo(r.actions());
+  }
+
+  @Test
+  void anAggregatedDemandMetricReportsTheTotal() {
+    // 200 requests/s over the two instances: the aggregated value is 200, above the rule's 150
+    String yaml = SimConfigs.threshold(2, 5)
+        .replace("      metric: cpu_user\n      metric_aggregated: false\n      comparative_operator: gt\n      threshold: 70",
+            "      metric: requests\n      metric_aggregated: true\n      comparative_operator: gt\n      threshold: 150");
+    assertThat(yaml).contains("threshold: 150");
+    Trace flat = Trace.of("flat", new double[] {0, 600}, new double[] {200, 200});
+    SimulationResult r = Simulation.builder().config(SimConfigs.load(dir, yaml)).trace(flat).model(ServiceModel.of(1000))
+        .metricKind("requests", MetricKind.DEMAND).warmup(Duration.ZERO).run();
+    assertThat(r.engineErrors()).isEmpty();
+    assertThat(r.scores().maxInstances()).isEqualTo(5);
+  }
+
+  @Test
+  void theNoiseIsStandardNormalAndSeeded() {
+    Simulation.Gaussian g = new Simulation.Gaussian(new java.util.SplittableRandom(42));
+    int n = 200_000;
+    double sum = 0;
+    double squares = 0;
+    int beyondTwo = 0;
+    double[] first = new double[4];
+    for (int i = 0; i < n; i++) {
+      double x = g.next();
+      if (i < 4) {
+        first[i] = x;
+      }
+      sum += x;
+      squares += x * x;
+      beyondTwo += Math.abs(x) > 2 ? 1 : 0;
+    }
+    assertThat(sum / n).isBetween(-0.01, 0.01);
+    assertThat(squares / n).isBetween(0.99, 1.01);
+    assertThat(beyondTwo / (double) n).isBetween(0.043, 0.048); // 4.55 % of a normal lies beyond 2 sigma
+    Simulation.Gaussian again = new Simulation.Gaussian(new java.util.SplittableRandom(42));
+    for (double x : first) {
+      assertThat(again.next()).isEqualTo(x);
+    }
+  }
+
+  /** The kind of test an embedder writes: a policy keeps the objective on a real trace. */
+  @Test
+  void targetTrackingKeepsViolationsUnderOnePercentOfTheJump() {
+    DynamiteConfig config = SimConfigs.load(dir, SimConfigs.tracking(2, 30));
+    SimulationResult r = Simulation.builder().config(config).trace(JUMP).model(ServiceModel.of(20)).run();
+    assertThat(r.scores().sloViolationSeconds() / r.scores().scoredSeconds()).isLessThan(0.01);
+    // and the original rule on the same trace does not
+    SimulationResult original = Simulation.builder().config(Baselines.original(SimConfigs.load(dir, SimConfigs.threshold(2, 30)), null))
+        .legacyRouting(true).trace(JUMP).model(ServiceModel.of(20)).run();
+    assertThat(original.scores().sloViolationSeconds() / original.scores().scoredSeconds()).isGreaterThan(0.01);
   }
 }

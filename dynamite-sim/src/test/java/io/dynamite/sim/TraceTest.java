@@ -55,4 +55,29 @@ class TraceTest {
     assertThat(day.rows()).isEqualTo(288);
     assertThat(day.durationSeconds()).isEqualTo(86_700.0);
   }
+
+  @Test
+  void theCursorGivesWhatTheSearchGivesForRisingTimes() throws Exception {
+    Trace t = parse("0,4\n10,8\n20,2\n25,2\n40,10\n");
+    Trace.Cursor c = t.cursor();
+    for (double x = -1; x <= 60; x += 0.25) {
+      assertThat(c.demandAt(x)).as("at %s", x).isEqualTo(t.demandAt(x));
+    }
+    // a cursor asked for an earlier time stays correct
+    assertThat(c.demandAt(5)).isEqualTo(6.0);
+    Trace day = SimConfigs.trace("nab-elb-1day.csv");
+    Trace.Cursor dc = day.cursor();
+    for (double x = 0; x < day.durationSeconds(); x += 7) {
+      assertThat(dc.demandAt(x)).isEqualTo(day.demandAt(x));
+    }
+  }
+
+  @Test
+  void exposesItsRowsAsCopies() throws Exception {
+    Trace t = parse("100,1\n110,3\n");
+    assertThat(t.seconds()).containsExactly(0.0, 10.0);
+    assertThat(t.demands()).containsExactly(1.0, 3.0);
+    t.demands()[0] = 99;
+    assertThat(t.demandAt(0)).isEqualTo(1.0);
+  }
 }

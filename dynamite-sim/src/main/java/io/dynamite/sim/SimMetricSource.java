@@ -1,0 +1,68 @@
+package io.dynamite.sim;
+
+import io.dynamite.api.MetricPoll;
+import io.dynamite.api.MetricQuery;
+import io.dynamite.api.MetricSample;
+import io.dynamite.api.spi.MetricSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The simulated service's metric source: the simulation adds each tick's samples and signals, the
+ * engine's next poll takes them. Unlike the sandbox's thread-safe {@code InMemoryMetricSource} it
+ * takes no lock, because a simulation runs the engine and the model on one thread, and it adds
+ * tens of millions of samples in a long run. Not thread-safe.
+ */
+final class SimMetricSource implements MetricSource {
+  private final Map<String, String> registrations = new HashMap<>();
+  private List<MetricSample> pending = new ArrayList<>();
+  private Runnable signal = () -> { };
+  private long delivered;
+
+  /** Maps a started instance's metric uuid to its main unit name. */
+  void register(String uuid, String unitName) {
+    registrations.put(uuid, unitName);
+  }
+
+  /** Queues one sample for the next poll. */
+  void add(MetricSample sample) {
+    pending.add(sample);
+  }
+
+  /** Tells the engine that samples wait, as a watch-based source does. */
+  void signal() {
+    if (!pending.isEmpty()) {
+      signal.run();
+    }
+  }
+
+  /** Samples handed to the engine so far. */
+  long delivered() {
+    return delivered;
+  }
+
+  @Override
+  public boolean subscribe(Runnable signal) {
+    this.signal = signal;
+    return true;
+  }
+
+  @Override
+  public MetricPoll poll(List<MetricQuery> queries) {
+    if (pending.isEmpty()) {
+      return MetricPoll.EMPTY;
+    }
+    List<MetricSample> out = pending;
+    pending = new ArrayList<>(out.size());
+    delivered += out.size();
+    return MetricPoll.of(out);
+  }
+
+  @Override
+  public Optional<String> resolveInstance(String serviceType, String uuid) {
+    return Optional.ofNullable(registrations.get(uuid));
+  }
+}
