@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +38,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -134,21 +131,12 @@ public final class FakeFleetServer implements AutoCloseable {
   private final boolean ownScheduler;
   private final byte[] discovery;
   private final FakeFleetProfile profile;
-  private final Timeline timeline;
-  private final Random jitter;
   private final String endpoint;
 
-  // Guarded by "this": the whole fleet model.
-  private final Map<String, UnitRecord> units = new TreeMap<>();
-  /** Deleted or replaced units whose {@code /state} entries have not gone yet, by name, oldest first. */
-  private final Map<String, List<UnitRecord>> ghosts = new TreeMap<>();
-  private final Map<String, Machine> machines = new LinkedHashMap<>();
-  private final Map<String, Map<String, String>> metadataOverlay = new LinkedHashMap<>();
-  private final Set<String> failing = new HashSet<>();
-  private final List<FailMark> failMarks = new ArrayList<>();
+  // Guarded by "this": the cluster and everything below.
+  private final Cluster cluster;
   private final List<Request> requests = new ArrayList<>();
   private int pageSize;
-  private Duration startDelay;
   private int outage500;
   private int outage503;
   private final java.util.ArrayDeque<MutationFault> mutationFaults = new java.util.ArrayDeque<>();
@@ -160,12 +148,10 @@ public final class FakeFleetServer implements AutoCloseable {
   private FakeFleetServer(Builder b, InetAddress address) throws IOException {
     this.pageSize = b.pageSize;
     this.profile = b.profile;
-    this.startDelay = b.startDelay != null ? b.startDelay : b.profile.systemdStart();
-    this.timeline = new Timeline(b.clock);
-    this.jitter = new Random(b.seed);
-    this.failMarks.addAll(b.failMarks);
+    this.cluster = new Cluster(b.profile, b.clock, b.seed, b.startDelay != null ? b.startDelay : b.profile.systemdStart());
+    cluster.failMarks.addAll(b.failMarks);
     for (Machine m : b.machines) {
-      machines.put(m.id(), m);
+      cluster.machines.put(m.id(), m);
     }
     try (InputStream in =
         FakeFleetServer.class.getResourceAsStream("discovery-v1.json")) {
@@ -285,7 +271,7 @@ public final class FakeFleetServer implements AutoCloseable {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("negative delay: " + delay);
     }
-    this.startDelay = delay;
+    cluster.startDelay = delay;
   }
 
   /**
@@ -309,7 +295,7 @@ public final class FakeFleetServer implements AutoCloseable {
    * @param unitName the full unit name
    */
   public synchronized void failUnit(String unitName) {
-    failing.add(Objects.requireNonNull(unitName, "unitName"));
+    cluster.failing.add(Objects.requireNonNull(unitName, "unitName"));
   }
 
   /**
@@ -323,7 +309,7 @@ public final class FakeFleetServer implements AutoCloseable {
    * @param after zero or positive
    */
   public synchronized void failAfterStart(String unitNameGlob, Duration after) {
-    failMarks.add(new FailMark(unitNameGlob, after));
+    cluster.failMarks.add(new Cluster.FailMark(unitNameGlob, after));
   }
 
   /**
@@ -335,13 +321,7 @@ public final class FakeFleetServer implements AutoCloseable {
    */
   public synchronized boolean crashUnit(String unitName) {
     sync();
-    UnitRecord r = units.get(unitName);
-    if (r == null || r.states.isEmpty()) {
-      return false;
-    }
-    r.process++;
-    r.states.replaceAll((m, s) -> state(r, m, "failed", "failed"));
-    return true;
+    return cluster.crash(unitName);
   }
 
   /**
@@ -353,14 +333,7 @@ public final class FakeFleetServer implements AutoCloseable {
    * @return false if there was no such unit
    */
   public synchronized boolean removeUnit(String unitName) {
-    Instant now = sync();
-    UnitRecord r = units.remove(unitName);
-    if (r == null) {
-      return false;
-    }
-    retire(r, now.plus(draw(profile.agent())));
-    placePending(now);
-    return true;
+    return cluster.destroy(unitName, sync()) != null;
   }
 
   /**
@@ -373,8 +346,8 @@ public final class FakeFleetServer implements AutoCloseable {
    */
   public synchronized void addMachine(String id, String primaryIp, Map<String, String> metadata) {
     Instant now = sync();
-    machines.put(id, new Machine(id, primaryIp, Map.copyOf(metadata)));
-    placePending(now);
+    cluster.machines.put(id, new Machine(id, primaryIp, Map.copyOf(metadata)));
+    cluster.placePending(now);
   }
 
   /**
@@ -387,7 +360,7 @@ public final class FakeFleetServer implements AutoCloseable {
    */
   public synchronized boolean removeMachine(String id) {
     sync();
-    return machines.remove(id) != null;
+    return cluster.machines.remove(id) != null;
   }
 
   /**
@@ -510,11 +483,11 @@ public final class FakeFleetServer implements AutoCloseable {
    */
   public synchronized Optional<Unit> unit(String name) {
     sync();
-    UnitRecord r = units.get(name);
+    Cluster.UnitRecord r = cluster.units.get(name);
     if (r == null || r.poisoned) {
       return Optional.empty();
     }
-    return Optional.of(r.view(currentState(r)));
+    return Optional.of(r.view(cluster.currentState(r)));
   }
 
   /**
@@ -525,7 +498,7 @@ public final class FakeFleetServer implements AutoCloseable {
   public synchronized List<String> unitNames() {
     sync();
     List<String> names = new ArrayList<>();
-    units.forEach((n, r) -> {
+    cluster.units.forEach((n, r) -> {
       if (!r.poisoned) {
         names.add(n);
       }
@@ -542,7 +515,7 @@ public final class FakeFleetServer implements AutoCloseable {
    */
   public synchronized List<UnitState> states(String unitName) {
     sync();
-    return List.copyOf(visibleStates(unitName).values());
+    return List.copyOf(cluster.visibleStates(unitName).values());
   }
 
   /**
@@ -560,12 +533,12 @@ public final class FakeFleetServer implements AutoCloseable {
     }
     Instant now = sync();
     List<UnitOption> stored = UnitFiles.reparse(options);
-    UnitRecord r = new UnitRecord(name, stored, UnitFiles.hash(stored));
-    UnitRecord old = units.put(name, r);
-    if (old != null) {
-      replaced(old, r, now);
-    }
-    setDesired(r, desiredState, now);
+    cluster.submit(name, stored, UnitFiles.hash(stored), desiredState, now);
+  }
+
+  /** Brings the cluster up to the clock; every entry point calls it first. */
+  private Instant sync() {
+    return cluster.sync();
   }
 
   // ---------------------------------------------------------------- HTTP handling
@@ -712,7 +685,7 @@ public final class FakeFleetServer implements AutoCloseable {
       if (!method.equals("GET")) {
         return error(405, "only GET supported against this resource");
       }
-      Map<String, UnitState> s = visibleStates(name);
+      Map<String, UnitState> s = cluster.visibleStates(name);
       if (s.isEmpty()) {
         return DROP;
       }
@@ -722,7 +695,7 @@ public final class FakeFleetServer implements AutoCloseable {
   }
 
   private Response getUnit(String name) {
-    UnitRecord r = units.get(name);
+    Cluster.UnitRecord r = cluster.units.get(name);
     if (r == null) {
       return error(404, "unit does not exist");
     }
@@ -731,22 +704,20 @@ public final class FakeFleetServer implements AutoCloseable {
     }
     // A single-unit GET of a global unit has neither currentState nor machineID (B22 in the
     // Dynamite spec): fleet only derives them for scheduled units.
-    return ok(unitJson(r, r.requirements.global ? null : currentState(r)));
+    return ok(unitJson(r, r.requirements.global ? null : cluster.currentState(r)));
   }
 
 
   private Response deleteUnit(String name, Instant now) {
-    UnitRecord r = units.get(name);
+    Cluster.UnitRecord r = cluster.units.get(name);
     if (r == null) {
       return error(404, "unit does not exist");
     }
     if (r.poisoned) {
       return error(500, "");
     }
-    units.remove(name);
     // gone from /units at once; the agent stops and unloads it a little later (its /state lingers)
-    retire(r, now.plus(draw(profile.agent())));
-    placePending(now);
+    cluster.destroy(name, now);
     return new Response(204, null);
   }
 
@@ -794,7 +765,7 @@ public final class FakeFleetServer implements AutoCloseable {
         options.add(UnitOption.of(text(field(o, "section")), text(field(o, "name")), text(field(o, "value"))));
       }
     }
-    UnitRecord existing = units.get(name);
+    Cluster.UnitRecord existing = cluster.units.get(name);
     if (existing != null && existing.poisoned) {
       return error(500, "");
     }
@@ -820,12 +791,7 @@ public final class FakeFleetServer implements AutoCloseable {
         return error(400, e.getMessage());
       }
       // fleet hashes what it was sent (the stored text), so an instance keeps its template's hash
-      UnitRecord r = new UnitRecord(name, stored, UnitFiles.hash(options));
-      units.put(name, r);
-      if (existing != null) {
-        replaced(existing, r, now);
-      }
-      setDesired(r, target, now);
+      cluster.submit(name, stored, UnitFiles.hash(options), target, now);
       return new Response(201, null);
     }
     if (desired.isEmpty()) {
@@ -836,24 +802,21 @@ public final class FakeFleetServer implements AutoCloseable {
     }
     if (!STATES.contains(desired)) {
       // Not validated by fleet: the unit's target state becomes garbage and the unit unreadable.
-      existing.poisoned = true;
-      existing.generation++;
-      existing.process++;
-      existing.states.clear();
+      cluster.poison(existing);
       return new Response(204, null);
     }
     if (!desired.equals(existing.desired)) {
-      setDesired(existing, desired, now);
+      cluster.setDesired(existing, desired, now);
     }
     return new Response(204, null);
   }
 
   private Response listUnits(Map<String, List<String>> query) {
     List<ObjectNode> all = new ArrayList<>();
-    for (UnitRecord r : units.values()) {
+    for (Cluster.UnitRecord r : cluster.units.values()) {
       if (!r.poisoned) {
         // In lists fleet reports global units as currentState "inactive".
-        all.add(unitJson(r, r.requirements.global ? "inactive" : currentState(r)));
+        all.add(unitJson(r, r.requirements.global ? "inactive" : cluster.currentState(r)));
       }
     }
     return page(query, all, "units");
@@ -863,14 +826,12 @@ public final class FakeFleetServer implements AutoCloseable {
   private Response listStates(Map<String, List<String>> query) {
     String machine = first(query, "machineID");
     String unitName = first(query, "unitName");
-    Set<String> names = new java.util.TreeSet<>(ghosts.keySet());
-    names.addAll(units.keySet());
     List<ObjectNode> all = new ArrayList<>();
-    for (String name : names) {
+    for (String name : cluster.stateNames()) {
       if (!unitName.isEmpty() && !name.equals(unitName)) {
         continue;
       }
-      for (UnitState s : visibleStates(name).values()) {
+      for (UnitState s : cluster.visibleStates(name).values()) {
         if (machine.isEmpty() || s.machineId().equals(machine)) {
           all.add(stateJson(s));
         }
@@ -881,10 +842,10 @@ public final class FakeFleetServer implements AutoCloseable {
 
   private Response listMachines(Map<String, List<String>> query) {
     List<ObjectNode> all = new ArrayList<>();
-    for (Machine m : machines.values()) {
+    for (Machine m : cluster.machines.values()) {
       ObjectNode n = json.createObjectNode();
       n.put("id", m.id());
-      Map<String, String> md = effectiveMetadata(m);
+      Map<String, String> md = cluster.effectiveMetadata(m);
       if (!md.isEmpty()) {
         ObjectNode mdn = n.putObject("metadata");
         md.forEach(mdn::put);
@@ -895,14 +856,6 @@ public final class FakeFleetServer implements AutoCloseable {
       all.add(n);
     }
     return page(query, all, "machines");
-  }
-
-  /** A machine's metadata as fleet reports it: its own, edited by PATCH, removed keys hidden. */
-  private Map<String, String> effectiveMetadata(Machine m) {
-    Map<String, String> md = new TreeMap<>(m.metadata());
-    md.putAll(metadataOverlay.getOrDefault(m.id(), Map.of()));
-    md.values().removeIf(String::isEmpty);
-    return md;
   }
 
   private Response patchMachines(byte[] body, Instant now) {
@@ -939,7 +892,7 @@ public final class FakeFleetServer implements AutoCloseable {
       if (!m.matches()) {
         continue;
       }
-      Map<String, String> overlay = metadataOverlay.computeIfAbsent(m.group(1), k -> new TreeMap<>());
+      Map<String, String> overlay = cluster.metadataOverlay.computeIfAbsent(m.group(1), k -> new TreeMap<>());
       if (text(field(op, "op")).equals("remove")) {
         // fleet stores an empty tombstone so that a key coming from fleet.conf stays hidden
         overlay.put(m.group(2), "");
@@ -947,7 +900,7 @@ public final class FakeFleetServer implements AutoCloseable {
         overlay.put(m.group(2), text(field(field(op, "value"), "value")));
       }
     }
-    placePending(now); // units waiting for metadata may fit now
+    cluster.placePending(now); // units waiting for metadata may fit now
     Response r = new Response(204, null);
     r.jsonHeaderWithoutBody = true;
     return r;
@@ -994,318 +947,6 @@ public final class FakeFleetServer implements AutoCloseable {
   }
 
 
-  // ---------------------------------------------------------------- model
-  //
-  // Each unit walks towards its desired state one step at a time, each step planned on the
-  // timeline after the delay the profile gives it: fleet's engine places it (machineID), the agent
-  // loads it (first /state entry, currentState leaves inactive) and starts it (activating/start),
-  // systemd finishes the start (active/running or failed/failed); stopping, unloading and a
-  // delete walk back through deactivating/stop. A desired-state change bumps the unit's
-  // generation, which drops the steps planned for the old one; a start or stop bumps its process,
-  // which drops systemd's pending completion of the previous one.
-
-  /** Applies what is due by the clock; every entry point calls it first. */
-  private Instant sync() {
-    return timeline.runDue();
-  }
-
-  private Duration draw(FakeFleetProfile.Range range) {
-    // the instant profile draws nothing, so its behaviour does not depend on the seed
-    return range.min().equals(range.max()) ? range.min() : range.at(jitter.nextDouble());
-  }
-
-  private void setDesired(UnitRecord r, String desired, Instant now) {
-    r.desired = desired;
-    r.generation++;
-    if (!desired.equals("inactive") && r.machines.isEmpty()) {
-      Duration schedule = draw(profile.schedule());
-      Duration load = draw(profile.load());
-      r.loadAfterPlacement = load.compareTo(schedule) > 0 ? load.minus(schedule) : Duration.ZERO;
-      r.unplaceable = false;
-      step(r, now.plus(schedule), this::place);
-      return;
-    }
-    plan(r, now);
-  }
-
-  /** Plans a step of a live unit; it is dropped if the unit's desired state changes or it is gone. */
-  private void step(UnitRecord r, Instant due, BiConsumer<UnitRecord, Instant> action) {
-    long gen = r.generation;
-    timeline.at(due, t -> {
-      if (r.generation == gen && units.get(r.name) == r) {
-        action.accept(r, t);
-      }
-    });
-  }
-
-  /** Plans the next step of a unit towards its desired state, if it is not there yet. */
-  private void plan(UnitRecord r, Instant now) {
-    Instant held = r.heldUntil != null && r.heldUntil.isAfter(now) ? r.heldUntil : null;
-    if (r.desired.equals("inactive")) {
-      if (!r.machines.isEmpty() || !r.states.isEmpty()) {
-        step(r, held != null ? held : now.plus(draw(profile.agent())), this::unload);
-      }
-      return;
-    }
-    if (r.machines.isEmpty()) {
-      if (!r.unplaceable) {
-        step(r, held != null ? held : now, this::place);
-      }
-      return;
-    }
-    if (r.machines.stream().anyMatch(m -> !r.states.containsKey(m))) {
-      Instant due = r.placedAt.plus(r.loadAfterPlacement);
-      if (held != null && due.isBefore(held)) {
-        due = held;
-      }
-      step(r, due.isBefore(now) ? now : due, this::agentLoad);
-      return;
-    }
-    Instant agentDue = held != null ? held : now.plus(draw(profile.agent()));
-    if (r.desired.equals("launched") && !r.agent.equals("launched")) {
-      step(r, agentDue, this::agentStart);
-    } else if (r.desired.equals("loaded") && r.agent.equals("launched")) {
-      step(r, agentDue, this::agentStop);
-    }
-  }
-
-  /** fleet's engine schedules the unit, or leaves it unscheduled until the cluster changes. */
-  private void place(UnitRecord r, Instant t) {
-    List<String> chosen = Placement.choose(r.name, r.requirements, clusterMachines(), placedOthers(r));
-    if (chosen.isEmpty()) {
-      r.unplaceable = true;
-      return;
-    }
-    assign(r, chosen, t);
-    placePending(t);
-  }
-
-  private void assign(UnitRecord r, List<String> chosen, Instant t) {
-    r.unplaceable = false;
-    r.machines.clear();
-    r.machines.addAll(chosen);
-    r.placedAt = t;
-    plan(r, t);
-  }
-
-  /**
-   * One pass of fleet's engine over the units it could not place (a peer just got its machine, a
-   * conflicting unit went, a machine or metadata came), and over global units (a new machine gets
-   * them too).
-   */
-  private void placePending(Instant t) {
-    boolean progress = true;
-    while (progress) {
-      progress = false;
-      for (UnitRecord u : new ArrayList<>(units.values())) {
-        if (u.poisoned || u.desired.equals("inactive")) {
-          continue;
-        }
-        boolean grownGlobal = u.requirements.global && !u.machines.isEmpty();
-        if (!u.unplaceable && !grownGlobal) {
-          continue;
-        }
-        List<String> chosen = Placement.choose(u.name, u.requirements, clusterMachines(), placedOthers(u));
-        if (grownGlobal) {
-          if (!u.machines.containsAll(chosen)) {
-            List<String> all = new ArrayList<>(u.machines);
-            chosen.stream().filter(m -> !all.contains(m)).forEach(all::add);
-            assign(u, all, t);
-          }
-        } else if (!chosen.isEmpty()) {
-          assign(u, chosen, t);
-          progress = true;
-        }
-      }
-    }
-  }
-
-  private Map<String, Map<String, String>> clusterMachines() {
-    Map<String, Map<String, String>> out = new LinkedHashMap<>();
-    machines.values().forEach(m -> out.put(m.id(), effectiveMetadata(m)));
-    return out;
-  }
-
-  private Map<String, Placement.Placed> placedOthers(UnitRecord self) {
-    Map<String, Placement.Placed> out = new TreeMap<>();
-    for (UnitRecord u : units.values()) {
-      if (u != self && !u.poisoned && !u.requirements.global && !u.machines.isEmpty()) {
-        out.put(u.name, new Placement.Placed(List.copyOf(u.machines), u.requirements));
-      }
-    }
-    return out;
-  }
-
-  /** The agent loads the unit on its machines (the first /state entries) and starts it if launched. */
-  private void agentLoad(UnitRecord r, Instant t) {
-    boolean launch = r.desired.equals("launched");
-    for (String m : r.machines) {
-      if (!r.states.containsKey(m)) {
-        r.states.put(m, launch ? state(r, m, "activating", "start") : state(r, m, "inactive", "dead"));
-      }
-    }
-    r.agent = launch ? "launched" : "loaded";
-    if (launch) {
-      startProcess(r, t);
-    }
-    plan(r, t);
-  }
-
-  /** The agent starts a loaded unit. */
-  private void agentStart(UnitRecord r, Instant t) {
-    r.states.replaceAll((m, s) -> isUp(s) ? s : state(r, m, "activating", "start"));
-    r.agent = "launched";
-    startProcess(r, t);
-    plan(r, t);
-  }
-
-  /** The agent stops a launched unit; it stays loaded. */
-  private void agentStop(UnitRecord r, Instant t) {
-    r.agent = "loaded";
-    stopProcess(r, t, false);
-    plan(r, t);
-  }
-
-  /** The engine unschedules the unit and the agent unloads it: machineID and /state go. */
-  private void unload(UnitRecord r, Instant t) {
-    r.machines.clear();
-    r.agent = "inactive";
-    r.heldUntil = null;
-    stopProcess(r, t, true);
-    placePending(t);
-  }
-
-  private void startProcess(UnitRecord r, Instant t) {
-    long p = ++r.process;
-    timeline.at(t.plus(startDelay), u -> finishStart(r, p, u));
-  }
-
-  /** systemd's start is over: the unit runs, or its process has exited. */
-  private void finishStart(UnitRecord r, long p, Instant t) {
-    if (r.process != p) {
-      return;
-    }
-    UnitProcess.Outcome o = failing.contains(r.name) ? UnitProcess.Outcome.FAILED : UnitProcess.afterStart(r.options);
-    r.states.replaceAll((m, s) -> s.activeState().equals("activating") ? state(r, m, o.activeState(), o.subState()) : s);
-    Duration failAfter = failAfter(r);
-    if (o.equals(UnitProcess.Outcome.RUNNING) && failAfter != null) {
-      timeline.at(t.plus(failAfter), u -> {
-        if (r.process == p) {
-          r.states.replaceAll((m, s) -> s.activeState().equals("active") ? state(r, m, "failed", "failed") : s);
-        }
-      });
-    }
-  }
-
-  private @Nullable Duration failAfter(UnitRecord r) {
-    Duration own = UnitProcess.failAfterStart(r.options);
-    if (own != null) {
-      return own;
-    }
-    for (FailMark f : failMarks) {
-      if (Requirements.glob(f.glob(), r.name)) {
-        return f.after();
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Stops the unit's processes: running ones pass through {@code deactivating/stop} for systemd's
-   * stop time; then the entries become {@code inactive/dead}, or go ({@code remove}, an unload).
-   */
-  private void stopProcess(UnitRecord r, Instant t, boolean remove) {
-    long p = ++r.process;
-    boolean running = false;
-    for (Map.Entry<String, UnitState> e : r.states.entrySet()) {
-      if (isUp(e.getValue())) {
-        e.setValue(state(r, e.getKey(), "deactivating", "stop"));
-        running = true;
-      }
-    }
-    Instant done = running ? t.plus(profile.systemdStop()) : t;
-    timeline.at(done, u -> {
-      if (r.process != p) {
-        return;
-      }
-      if (remove) {
-        r.states.clear();
-        List<UnitRecord> g = ghosts.get(r.name);
-        if (g != null && g.remove(r) && g.isEmpty()) {
-          ghosts.remove(r.name);
-        }
-      } else {
-        r.states.replaceAll((m, s) -> s.activeState().equals("deactivating") ? state(r, m, "inactive", "dead") : s);
-      }
-    });
-  }
-
-  private static boolean isUp(UnitState s) {
-    return switch (s.activeState()) {
-      case "active", "activating", "reloading" -> true;
-      default -> false;
-    };
-  }
-
-  /**
-   * A unit left fleet's registry (deleted, or replaced by a unit with other options): its steps are
-   * dropped, and its /state entries stay as they are until {@code from}, when the agent stops and
-   * unloads it.
-   */
-  private void retire(UnitRecord r, Instant from) {
-    r.generation++;
-    if (r.states.isEmpty()) {
-      return;
-    }
-    ghosts.computeIfAbsent(r.name, k -> new ArrayList<>()).add(r);
-    timeline.at(from, t -> stopProcess(r, t, true));
-  }
-
-  /**
-   * A unit replaced by one with other options: until fleet's engine reconciles, the new unit keeps
-   * the old one's machine and shows {@code currentState loaded} (the old unit's state entries are
-   * still there); then the old unit is stopped and unloaded, and the new one is unscheduled or
-   * loaded in its place.
-   */
-  private void replaced(UnitRecord old, UnitRecord r, Instant now) {
-    Instant reconcile = now.plus(draw(profile.reconcile()));
-    if (!old.machines.isEmpty()) {
-      r.machines.addAll(old.machines);
-      r.placedAt = reconcile;
-      r.heldUntil = reconcile;
-      r.agent = old.agent.equals("inactive") ? "inactive" : "loaded";
-    }
-    retire(old, reconcile);
-  }
-
-  /** A name's /state entries: the live unit's, and where it has none those a retired unit leaves. */
-  private Map<String, UnitState> visibleStates(String name) {
-    Map<String, UnitState> out = new TreeMap<>();
-    for (UnitRecord g : ghosts.getOrDefault(name, List.of())) {
-      out.putAll(g.states);
-    }
-    UnitRecord r = units.get(name);
-    if (r != null && !r.poisoned) {
-      out.putAll(r.states);
-    }
-    return out;
-  }
-
-  private static UnitState state(UnitRecord r, String machine, String active, String sub) {
-    return new UnitState(r.name, r.hash, machine, "loaded", active, sub);
-  }
-
-  /**
-   * fleet's derivation: {@code inactive} unless scheduled and a state entry exists; {@code
-   * launched} once the agent started it, else {@code loaded}.
-   */
-  private String currentState(UnitRecord r) {
-    if (r.machines.isEmpty() || visibleStates(r.name).isEmpty()) {
-      return "inactive";
-    }
-    return r.agent.equals("launched") ? "launched" : "loaded";
-  }
-
   private static @Nullable String validateName(String name) {
     if (name.isEmpty()) {
       return "unit name cannot be empty";
@@ -1343,7 +984,7 @@ public final class FakeFleetServer implements AutoCloseable {
 
   // ---------------------------------------------------------------- JSON helpers
 
-  private ObjectNode unitJson(UnitRecord r, @Nullable String current) {
+  private ObjectNode unitJson(Cluster.UnitRecord r, @Nullable String current) {
     // Key order as fleet's Go structs serialise them: alphabetical, empty fields omitted.
     ObjectNode n = json.createObjectNode();
     if (current != null) {
@@ -1519,57 +1160,6 @@ public final class FakeFleetServer implements AutoCloseable {
   }
 
 
-  private static final class UnitRecord {
-    final String name;
-    final List<UnitOption> options;
-    final Requirements requirements;
-    final String hash;
-    String desired = "inactive";
-    /** Where fleet scheduled it (every fitting machine for a global unit); empty while unscheduled. */
-    final List<String> machines = new ArrayList<>();
-    /** Its /state entries by machine: what systemd reports once the agent loaded it. */
-    final Map<String, UnitState> states = new TreeMap<>();
-    /** What the agent has applied: inactive, loaded or launched; lags the desired state. */
-    String agent = "inactive";
-    Instant placedAt = Instant.EPOCH;
-    Duration loadAfterPlacement = Duration.ZERO;
-    /** A replaced unit's machine and state stay as they are until then (fleet's next reconcile). */
-    @Nullable Instant heldUntil;
-    /** fleet's engine found no machine; placed again when the cluster changes. */
-    boolean unplaceable;
-    boolean poisoned;
-    /** Bumped on every desired-state change: steps planned for an older one are dropped. */
-    long generation;
-    /** Bumped on every start and stop: systemd's completion of an older one is dropped. */
-    long process;
-
-    UnitRecord(String name, List<UnitOption> options, String hash) {
-      this.name = name;
-      this.options = List.copyOf(options);
-      this.hash = hash;
-      this.requirements = Requirements.of(name, options);
-    }
-
-    @Nullable String machineId() {
-      return requirements.global || machines.isEmpty() ? null : machines.get(0);
-    }
-
-    Unit view(String current) {
-      boolean global = requirements.global;
-      return new Unit(name, options, desired, global ? null : current, machineId());
-    }
-  }
-
-  /** A unit-name glob whose units fail by themselves some time after their start. */
-  private record FailMark(String glob, Duration after) {
-    FailMark {
-      Objects.requireNonNull(glob, "glob");
-      if (after.isNegative()) {
-        throw new IllegalArgumentException("negative delay: " + after);
-      }
-    }
-  }
-
   /**
    * One recorded HTTP request.
    *
@@ -1669,7 +1259,7 @@ public final class FakeFleetServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private long seed = 1;
     private @Nullable ScheduledExecutorService scheduler;
-    private final List<FailMark> failMarks = new ArrayList<>();
+    private final List<Cluster.FailMark> failMarks = new ArrayList<>();
     private final List<Machine> machines = new ArrayList<>();
     private boolean defaultMachine = true;
 
@@ -1787,7 +1377,7 @@ public final class FakeFleetServer implements AutoCloseable {
      * @return this builder
      */
     public Builder failAfterStart(String unitNameGlob, Duration after) {
-      failMarks.add(new FailMark(unitNameGlob, after));
+      failMarks.add(new Cluster.FailMark(unitNameGlob, after));
       return this;
     }
 

@@ -47,11 +47,6 @@ final class Timeline {
     return now;
   }
 
-  /** Counts the steps still planned. */
-  int pending() {
-    return steps.size();
-  }
-
   private record Step(Instant due, long seq, Consumer<Instant> action) implements Comparable<Step> {
     @Override
     public int compareTo(Step o) {
