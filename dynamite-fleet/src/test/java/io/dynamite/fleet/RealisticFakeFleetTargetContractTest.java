@@ -70,6 +70,36 @@ class RealisticFakeFleetTargetContractTest extends FakeFleetTargetContractTest {
     }
   }
 
+  @Test
+  void aStartRightAfterAStopIsNotConfirmedByTheRemovedUnitsLingeringState() throws Exception {
+    ManualClock time = ManualClock.atDefaultStart();
+    try (FakeFleetServer still = FakeFleetServer.builder().profile(FakeFleetProfile.realistic()).clock(time).start();
+        FleetClient c = FleetClient.builder(still.endpoint()).build();
+        FleetTarget t = FleetTarget.builder(c).pollInterval(Duration.ofMillis(20)).startTimeout(Duration.ofSeconds(60)).build()) {
+      InstancePlan p = plan(14);
+      String main = p.main().name();
+      CompletableFuture<Void> first = t.start(p).toCompletableFuture();
+      await().atMost(Duration.ofSeconds(30)).until(() -> still.unit(p.attached().get(0).name())
+          .map(u -> u.desiredState().equals("launched")).orElse(false));
+      time.advance(Duration.ofSeconds(9));
+      get(first);
+      get(t.stop(p));
+      // fleet forgot the units, but their agent has not unloaded them yet: /state still says running
+      assertThat(still.unitNames()).isEmpty();
+      assertThat(still.states(main)).extracting(FakeFleetServer.UnitState::activeState).containsOnly("active");
+      CompletableFuture<Void> again = t.start(p).toCompletableFuture();
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !again.isDone());
+      time.advance(Duration.ofSeconds(3)); // the old entries are gone
+      await().atMost(Duration.ofSeconds(30)).until(() -> still.unit(p.attached().get(0).name())
+          .map(u -> u.desiredState().equals("launched")).orElse(false));
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !again.isDone());
+      assertThat(still.states(main)).as("the new unit is not loaded yet").isEmpty();
+      time.advance(Duration.ofSeconds(9));
+      get(again);
+      assertThat(still.states(main)).extracting(FakeFleetServer.UnitState::activeState).containsOnly("active");
+    }
+  }
+
   /** The target keeps polling a fleet that stands still: the start stays pending, the unit is listed starting. */
   private void assertStillStarting(FleetTarget t, CompletableFuture<Void> stage, String main) throws Exception {
     await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(5)).until(() -> !stage.isDone());
