@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>start</b> follows the original Dynamite's order: for each attached unit, then the main
  * unit, read it ({@code GET}) and submit it as {@code inactive} with its normalised options unless
- * an identical unit is already there; launch the main unit, then the attached units; then poll
+ * an identical unit is already there (a unit it submits is submitted once fleet reports no state
+ * for its name any more: a removed unit's state lingers for seconds and must not be taken for the
+ * new unit's); launch the main unit, then the attached units; then poll
  * {@code /state?unitName=} until every unit is {@code active} (for a global unit: on at least one
  * machine). A unit that exists with <em>different</em> options is not Dynamite's (or stale): start
  * fails with a non-retryable {@link TargetException} naming it and never replaces it. If a unit
@@ -175,8 +178,57 @@ public final class FleetTarget implements ScalingTarget {
         return CompletableFuture.completedFuture(null);
       }
       owned.add(spec.name());
-      return client.createUnit(spec.name(), DesiredState.INACTIVE, wanted, stillLeading).toCompletableFuture()
+      // Absent from fleet's registry, yet a removed unit of the same name may still be unloading:
+      // fleetd keeps its /state entries for ~2 s after the DELETE, and they would answer for the
+      // new unit's health (a stopped-then-restarted instance confirmed running before it is even
+      // scheduled). Create it once they are gone.
+      return awaitNoState(spec.name())
+          .thenCompose(v -> client.createUnit(spec.name(), DesiredState.INACTIVE, wanted, stillLeading).toCompletableFuture())
           .thenApply(c -> null);
+    });
+  }
+
+  private CompletableFuture<Void> awaitNoState(String name) {
+    return pollUntil(() -> client.listStates(null, name).toCompletableFuture().thenApply(List::isEmpty), startTimeout,
+        () -> new TargetException("unit " + name + " does not exist, but fleet still reports a state of it after "
+            + startTimeout, true, null));
+  }
+
+  /**
+   * Asks {@code done} right away, then every poll interval, until it answers true; fails with
+   * {@code expired} once {@code timeout} has passed, or with the error of a call.
+   */
+  private CompletableFuture<Void> pollUntil(java.util.function.Supplier<CompletableFuture<Boolean>> done, Duration timeout,
+      java.util.function.Supplier<TargetException> expired) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    AtomicBoolean late = new AtomicBoolean();
+    ScheduledFuture<?> deadline;
+    try {
+      deadline = scheduler.schedule(() -> late.set(true), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new TargetException("fleet target is closed", false, e));
+    }
+    result.whenComplete((v, e) -> deadline.cancel(false));
+    poll(done, late, expired, result);
+    return result;
+  }
+
+  private void poll(java.util.function.Supplier<CompletableFuture<Boolean>> done, AtomicBoolean late,
+      java.util.function.Supplier<TargetException> expired, CompletableFuture<Void> result) {
+    done.get().whenComplete((ok, err) -> {
+      if (err != null) {
+        result.completeExceptionally(unwrap(err));
+      } else if (ok) {
+        result.complete(null);
+      } else if (late.get() || closed.get()) {
+        result.completeExceptionally(expired.get());
+      } else {
+        try {
+          scheduler.schedule(() -> poll(done, late, expired, result), pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          result.completeExceptionally(new TargetException("fleet target is closed", false, e));
+        }
+      }
     });
   }
 
@@ -295,35 +347,8 @@ public final class FleetTarget implements ScalingTarget {
   }
 
   private CompletableFuture<Void> awaitGone(String name) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    AtomicBoolean expired = new AtomicBoolean();
-    ScheduledFuture<?> deadline;
-    try {
-      deadline = scheduler.schedule(() -> expired.set(true), stopTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new TargetException("fleet target is closed", false, e));
-    }
-    done.whenComplete((v, e) -> deadline.cancel(false));
-    pollGone(name, expired, done);
-    return done;
-  }
-
-  private void pollGone(String name, AtomicBoolean expired, CompletableFuture<Void> done) {
-    client.getUnit(name).whenComplete((u, err) -> {
-      if (err != null) {
-        done.completeExceptionally(unwrap(err));
-      } else if (u.isEmpty()) {
-        done.complete(null);
-      } else if (expired.get() || closed.get()) {
-        done.completeExceptionally(new TargetException("unit " + name + " still exists after " + stopTimeout, true, null));
-      } else {
-        try {
-          scheduler.schedule(() -> pollGone(name, expired, done), pollInterval.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-          done.completeExceptionally(new TargetException("fleet target is closed", false, e));
-        }
-      }
-    });
+    return pollUntil(() -> client.getUnit(name).toCompletableFuture().thenApply(Optional::isEmpty), stopTimeout,
+        () -> new TargetException("unit " + name + " still exists after " + stopTimeout, true, null));
   }
 
   @Override

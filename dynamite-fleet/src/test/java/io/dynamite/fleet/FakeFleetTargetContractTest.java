@@ -19,9 +19,18 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The contract against {@link FakeFleetServer}, plus failures only a fake can inject. */
+/**
+ * The contract against {@link FakeFleetServer} in its instant profile, plus failures only a fake
+ * can inject; {@link RealisticFakeFleetTargetContractTest} runs all of it again on the realistic
+ * profile.
+ */
 class FakeFleetTargetContractTest extends FleetTargetContract {
-  private final FakeFleetServer fleet = FakeFleetServer.start();
+  protected final FakeFleetServer fleet = newFleet();
+
+  /** The fake under test; called while the test instance is constructed. */
+  protected FakeFleetServer newFleet() {
+    return FakeFleetServer.start();
+  }
 
   @Override
   protected String endpoint() {

@@ -12,14 +12,17 @@ import io.dynamite.api.UnitOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,30 +42,41 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fake fleetd: a real HTTP server on {@code 127.0.0.1} (random port) serving fleet's HTTP API v1
- * under {@code /fleet/v1} (and the legacy {@code /v1-alpha}), as a real fleetd v1.0 behaves.
+ * A fake fleetd: a real HTTP server (on {@code 127.0.0.1} and a free port unless told otherwise)
+ * serving fleet's HTTP API v1 under {@code /fleet/v1} (and the legacy {@code /v1-alpha}), as a real
+ * fleetd v1.0 behaves.
  *
  * <p>What it reproduces:
  *
  * <ul>
  *   <li>{@code GET/PUT/DELETE /units/{name}} with fleet's exact PUT decision tree: 415 without
- *       {@code Content-Type: application/json}, 400 for undecodable bodies, name mismatches, invalid
- *       names, over-long lines and unresolvable X-Fleet requirements, 409 for a create without
- *       options or an update without {@code desiredState}, 201 for create/replace (a replace
- *       without {@code desiredState} resets the unit to {@code inactive}), 204 for a state change,
- *       400 when activating a template, 500 for an invalid {@code desiredState} on create, and the
- *       "poisoned unit" of an invalid {@code desiredState} on update (204, then 500 on every
- *       access and gone from lists).
+ *       exactly one {@code Content-Type} ({@code expected 1 Content-Type, got 0}) or with another
+ *       media type than {@code application/json}, 400 for undecodable bodies, name mismatches,
+ *       invalid names, over-long lines and unresolvable X-Fleet requirements, 409 for a create
+ *       without options or an update without {@code desiredState}, 201 for create/replace (a
+ *       replace without {@code desiredState} resets the unit to {@code inactive}), 204 for a state
+ *       change, 400 when activating a template, 500 for an invalid {@code desiredState} on create,
+ *       and the "poisoned unit" of an invalid {@code desiredState} on update (204, then 500 on
+ *       every access and gone from lists).
  *   <li>Options are stored the way fleet re-parses its unit file: grouped by section, values
  *       trimmed, newlines split into further options; replace detection compares SHA-1 hashes of
  *       the serialised file, so whitespace or section-order differences cause a (spurious)
  *       replace exactly as on a real fleetd.
- *   <li>{@code currentState} derived from scheduling ({@code inactive}/{@code loaded}/{@code
- *       launched}); {@code /state} entries simulating systemd: {@code loaded/activating/start}
- *       during the configurable start delay, then {@code active/running}, or {@code
- *       failed/failed} for units marked with {@link #failUnit}. Global units ({@code [X-Fleet]
- *       Global=true}) get one state per machine and no {@code currentState}/{@code machineID} on
- *       a single-unit GET. Without machines, launched units stay unscheduled.
+ *   <li>Scheduling as fleet's engine does it ({@code MachineID}, {@code MachineOf}, {@code
+ *       MachineMetadata}, {@code Conflicts}, {@code Global}, least loaded machine first): a unit
+ *       whose requirements cannot be met stays unscheduled ({@code currentState inactive}, no
+ *       {@code machineID}, no {@code /state}) until the cluster changes so that it fits.
+ *   <li>A unit's life in {@code currentState} and {@code /state} as fleet's agent and systemd walk
+ *       it: {@code loaded/activating/start}, then {@code active/running}, or {@code failed/failed}
+ *       for a unit whose process exits with an error ({@code ExecStart=/bin/false}), a unit marked
+ *       with {@link #failUnit} or one that fails some time after its start ({@code [X-FakeFleet]
+ *       FailAfterStart=30s} in the unit, or {@link #failAfterStart}); {@code
+ *       deactivating/stop} on the way to {@code inactive/dead}. How long each step takes is the
+ *       {@link FakeFleetProfile}: {@linkplain FakeFleetProfile#instant() at once} (the default) or
+ *       {@linkplain FakeFleetProfile#realistic() as measured on a real fleetd} (a launch takes 6-8
+ *       s, a deleted unit's state lingers, a replaced unit keeps its machine until the next
+ *       reconcile). Global units ({@code [X-Fleet] Global=true}) get one state per machine and no
+ *       {@code currentState}/{@code machineID} on a single-unit GET.
  *   <li>{@code GET /state} with {@code machineID}/{@code unitName} filters; {@code GET
  *       /state/{name}} drops the connection without a response when the unit has no state (fleet's
  *       handler panics).
@@ -70,19 +84,27 @@ import org.jspecify.annotations.Nullable;
  *       uint16 page}), a token whenever a page is full, {@code {}} for empty pages and the token
  *       errors; machines with {@code PATCH /machines} metadata edits.
  *   <li>The exact error bodies of a real fleetd, and injectable "etcd down" phases (500 with an
- *       empty message, then 503).
+ *       empty message, then 503) and faults of mutating calls.
  * </ul>
  *
  * <p>Every request is recorded ({@link #requests()}) so tests can assert on what went over the
  * wire. The model can be inspected directly ({@link #unit}, {@link #states}).
  *
- * <p>Thread-safety: all methods are thread-safe; the server answers requests concurrently on its
- * own daemon threads. State transitions after a start delay run on the server's own scheduler, in
- * real time (it is a real server, clients poll it over the network).
+ * <p>Time: the cluster moves on the {@link Builder#clock clock} it is given (the system clock by
+ * default). Nothing runs in the background: whatever is due by the clock's time is applied when a
+ * request or an inspection looks, so a test's manual clock drives the fake without sleeping and a
+ * real clock makes it a real-time fleet. Random steps of the realistic profile are drawn from a
+ * {@linkplain Builder#seed seeded} sequence. Only the held answers of mutation faults wait on a
+ * scheduler (its own, or the {@linkplain Builder#scheduler one given}).
  *
- * <p>Not simulated: scheduling constraints other than {@code MachineID} (Conflicts, MachineOf and
- * MachineMetadata are validated but every unit goes to the first machine), agent TTLs, the state
- * entry lingering after a DELETE, and the {@code /metrics} endpoint.
+ * <p>Thread-safety: all methods are thread-safe; the server answers requests concurrently on its
+ * own daemon threads.
+ *
+ * <p>Standalone: {@code java -cp <classpath> io.dynamite.sandbox.fleet.FakeFleetServer --port 49153
+ * --profile realistic} runs it until SIGTERM (see {@link #main}).
+ *
+ * <p>Not simulated: agent TTLs (a removed machine's units keep their states and are not moved),
+ * {@code Replaces}, and the {@code /metrics} endpoint.
  *
  * @since 0.1
  */
@@ -106,17 +128,15 @@ public final class FakeFleetServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService httpExecutor;
   private final ScheduledExecutorService scheduler;
+  private final boolean ownScheduler;
   private final byte[] discovery;
+  private final FakeFleetProfile profile;
+  private final String endpoint;
 
-  // Guarded by "this": the whole fleet model.
-  private final Map<String, UnitRecord> units = new TreeMap<>();
-  private final Map<String, Map<String, UnitState>> states = new TreeMap<>();
-  private final Map<String, Machine> machines = new LinkedHashMap<>();
-  private final Map<String, Map<String, String>> metadataOverlay = new LinkedHashMap<>();
-  private final Set<String> failing = new HashSet<>();
+  // Guarded by "this": the cluster and everything below.
+  private final Cluster cluster;
   private final List<Request> requests = new ArrayList<>();
   private int pageSize;
-  private Duration startDelay;
   private int outage500;
   private int outage503;
   private final java.util.ArrayDeque<MutationFault> mutationFaults = new java.util.ArrayDeque<>();
@@ -125,28 +145,45 @@ public final class FakeFleetServer implements AutoCloseable {
   private Duration hang = Duration.ofSeconds(2);
   private final Map<MutationFault, Integer> injected = new java.util.EnumMap<>(MutationFault.class);
 
-  private FakeFleetServer(Builder b) throws IOException {
+  private FakeFleetServer(Builder b, InetAddress address) throws IOException {
     this.pageSize = b.pageSize;
-    this.startDelay = b.startDelay;
+    this.profile = b.profile;
+    this.cluster = new Cluster(b.profile, b.clock, b.seed, b.startDelay != null ? b.startDelay : b.profile.systemdStart());
+    cluster.failMarks.addAll(b.failMarks);
     for (Machine m : b.machines) {
-      machines.put(m.id(), m);
+      cluster.machines.put(m.id(), m);
     }
     try (InputStream in =
         FakeFleetServer.class.getResourceAsStream("discovery-v1.json")) {
       this.discovery = Objects.requireNonNull(in, "discovery-v1.json").readAllBytes();
     }
     int id = SERVER_IDS.incrementAndGet();
+    this.ownScheduler = b.scheduler == null;
+    this.scheduler = b.scheduler != null
+        ? b.scheduler
+        : Executors.newSingleThreadScheduledExecutor(daemon("fake-fleet-" + id + "-answers"));
     this.httpExecutor = Executors.newFixedThreadPool(8, daemon("fake-fleet-" + id + "-http"));
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("fake-fleet-" + id + "-systemd"));
-    this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    try {
+      this.http = HttpServer.create(new InetSocketAddress(address, b.port), 0);
+    } catch (IOException e) {
+      httpExecutor.shutdownNow();
+      if (ownScheduler) {
+        scheduler.shutdownNow();
+      }
+      throw e;
+    }
     http.createContext("/", this::handle);
     http.setExecutor(httpExecutor);
     http.start();
+    InetAddress shown = address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address;
+    String host = shown instanceof Inet6Address ? "[" + shown.getHostAddress() + "]" : shown.getHostAddress();
+    this.endpoint = "http://" + host + ":" + http.getAddress().getPort();
   }
 
   /**
    * Starts a server with the defaults: one machine ({@link #DEFAULT_MACHINE_ID}, {@code
-   * 127.0.0.1}), page size 100, no start delay.
+   * 127.0.0.1}), page size 100, the {@linkplain FakeFleetProfile#instant() instant} profile, on
+   * {@code 127.0.0.1} and a free port.
    *
    * @return the running server; close it when done
    * @throws UncheckedIOException if the loopback port cannot be bound
@@ -165,13 +202,32 @@ public final class FakeFleetServer implements AutoCloseable {
   }
 
   /**
+   * Runs a server until the JVM is stopped (SIGTERM, SIGINT): prints its endpoint on one line
+   * ({@code fake fleet (realistic profile) listening on http://127.0.0.1:49153}) and, when stopped,
+   * closes it and prints {@code fake fleet stopped}.
+   *
+   * <p>Options: {@code --port N} (default 49153, 0 for a free one), {@code --host ADDRESS} (default
+   * {@code 127.0.0.1}), {@code --profile realistic|instant} (default realistic), {@code --seed N},
+   * {@code --page-size N}, {@code --help}. A bad option prints the usage and exits with 2; a port
+   * that cannot be bound exits with 1.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    int code = Standalone.run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
    * Returns the endpoint to give a fleet client, for example {@code http://127.0.0.1:41234}
    * (without the {@code /fleet/v1} base path).
    *
    * @return the endpoint URL
    */
   public String endpoint() {
-    return "http://127.0.0.1:" + http.getAddress().getPort();
+    return endpoint;
   }
 
   /**
@@ -183,19 +239,31 @@ public final class FakeFleetServer implements AutoCloseable {
     return http.getAddress().getPort();
   }
 
-  /** Stops the server and its threads. Idempotent. */
+  /**
+   * Returns the timing profile the server runs with.
+   *
+   * @return the profile
+   */
+  public FakeFleetProfile profile() {
+    return profile;
+  }
+
+  /** Stops the server and its threads (not a scheduler that was given to it). Idempotent. */
   @Override
   public void close() {
     http.stop(0);
     httpExecutor.shutdownNow();
-    scheduler.shutdownNow();
+    if (ownScheduler) {
+      scheduler.shutdownNow();
+    }
   }
 
   // ---------------------------------------------------------------- configuration at runtime
 
   /**
    * Sets how long a launched unit stays {@code activating/start} before it becomes {@code
-   * active/running} (or {@code failed/failed}). Applies to units launched afterwards.
+   * active/running} (or {@code failed/failed}): systemd's start time, by default the profile's.
+   * Applies to starts begun afterwards.
    *
    * @param delay zero or positive
    */
@@ -203,7 +271,7 @@ public final class FakeFleetServer implements AutoCloseable {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("negative delay: " + delay);
     }
-    this.startDelay = delay;
+    cluster.startDelay = delay;
   }
 
   /**
@@ -220,14 +288,28 @@ public final class FakeFleetServer implements AutoCloseable {
   }
 
   /**
-   * Makes the named unit fail whenever it is launched from now on: its {@code /state} ends in
-   * {@code failed/failed} while {@code currentState} stays {@code launched}, as with a real
-   * ExecStart failure.
+   * Makes the named unit fail whenever it is started from now on: its {@code /state} ends in
+   * {@code failed/failed} instead of {@code active/running} while {@code currentState} stays
+   * {@code launched}, as with a real ExecStart failure.
    *
    * @param unitName the full unit name
    */
   public synchronized void failUnit(String unitName) {
-    failing.add(Objects.requireNonNull(unitName, "unitName"));
+    cluster.failing.add(Objects.requireNonNull(unitName, "unitName"));
+  }
+
+  /**
+   * Makes units whose name matches {@code unitNameGlob} ({@code *} and {@code ?} as in fleet's
+   * {@code Conflicts}) fail by themselves {@code after} their start finished, every time they are
+   * started from now on: {@code active/running} turns into {@code failed/failed}, as a process that
+   * crashes. The same as the unit option {@code [X-FakeFleet] FailAfterStart=<time span>}, which
+   * wins if both are given.
+   *
+   * @param unitNameGlob the unit names, for example {@code web@*.service}
+   * @param after zero or positive
+   */
+  public synchronized void failAfterStart(String unitNameGlob, Duration after) {
+    cluster.failMarks.add(new Cluster.FailMark(unitNameGlob, after));
   }
 
   /**
@@ -238,47 +320,47 @@ public final class FakeFleetServer implements AutoCloseable {
    * @return false if the unit has no state
    */
   public synchronized boolean crashUnit(String unitName) {
-    Map<String, UnitState> perMachine = states.get(unitName);
-    if (perMachine == null) {
-      return false;
-    }
-    perMachine.replaceAll((m, s) -> new UnitState(s.name(), s.hash(), m, "loaded", "failed", "failed"));
-    return true;
+    sync();
+    return cluster.crash(unitName);
   }
 
   /**
    * Removes a unit behind the client's back, as another fleet user would with {@code fleetctl
-   * destroy}.
+   * destroy}: the same as a {@code DELETE} (its {@code /state} entries linger as long as the profile
+   * says).
    *
    * @param unitName the full unit name
    * @return false if there was no such unit
    */
   public synchronized boolean removeUnit(String unitName) {
-    states.remove(unitName);
-    return units.remove(unitName) != null;
+    return cluster.destroy(unitName, sync()) != null;
   }
 
   /**
-   * Adds (or replaces) a heart-beating machine. Units launched afterwards may be scheduled on it;
-   * global units get a state on it.
+   * Adds (or replaces) a heart-beating machine. Units that could not be placed are placed again,
+   * and global units get a state on it.
    *
    * @param id the machine id (32 hex characters on a real host)
    * @param primaryIp its public IP
    * @param metadata its metadata; copied
    */
   public synchronized void addMachine(String id, String primaryIp, Map<String, String> metadata) {
-    machines.put(id, new Machine(id, primaryIp, Map.copyOf(metadata)));
+    Instant now = sync();
+    cluster.machines.put(id, new Machine(id, primaryIp, Map.copyOf(metadata)));
+    cluster.placePending(now);
   }
 
   /**
-   * Removes a machine (it stops heart-beating). Units scheduled on it keep their state entries;
-   * units launched afterwards with no machine left stay unscheduled.
+   * Removes a machine (it stops heart-beating). Units scheduled on it keep their state entries and
+   * are not moved (fleet would after the agent's TTL); units launched afterwards with no machine
+   * left stay unscheduled.
    *
    * @param id the machine id
    * @return false if unknown
    */
   public synchronized boolean removeMachine(String id) {
-    return machines.remove(id) != null;
+    sync();
+    return cluster.machines.remove(id) != null;
   }
 
   /**
@@ -392,6 +474,7 @@ public final class FakeFleetServer implements AutoCloseable {
     requests.clear();
   }
 
+
   /**
    * Returns a unit as stored (options as fleet re-parsed them).
    *
@@ -399,11 +482,12 @@ public final class FakeFleetServer implements AutoCloseable {
    * @return the unit, empty if absent (or poisoned, which fleet cannot read either)
    */
   public synchronized Optional<Unit> unit(String name) {
-    UnitRecord r = units.get(name);
+    sync();
+    Cluster.UnitRecord r = cluster.units.get(name);
     if (r == null || r.poisoned) {
       return Optional.empty();
     }
-    return Optional.of(r.view(currentState(r)));
+    return Optional.of(r.view(cluster.currentState(r)));
   }
 
   /**
@@ -412,8 +496,9 @@ public final class FakeFleetServer implements AutoCloseable {
    * @return an immutable list
    */
   public synchronized List<String> unitNames() {
+    sync();
     List<String> names = new ArrayList<>();
-    units.forEach((n, r) -> {
+    cluster.units.forEach((n, r) -> {
       if (!r.poisoned) {
         names.add(n);
       }
@@ -422,19 +507,21 @@ public final class FakeFleetServer implements AutoCloseable {
   }
 
   /**
-   * Returns the {@code /state} entries of a unit, one per machine it is loaded on.
+   * Returns the {@code /state} entries of a unit name, one per machine it is loaded on (including
+   * the entries a deleted or replaced unit of that name still leaves).
    *
    * @param unitName the full unit name
-   * @return an immutable list, empty if the unit is not loaded anywhere
+   * @return an immutable list, sorted by machine, empty if the name is not loaded anywhere
    */
   public synchronized List<UnitState> states(String unitName) {
-    Map<String, UnitState> m = states.get(unitName);
-    return m == null ? List.of() : List.copyOf(m.values());
+    sync();
+    return List.copyOf(cluster.visibleStates(unitName).values());
   }
 
   /**
-   * Stores a unit directly, bypassing HTTP, as if another fleet user had submitted it (the unit
-   * is then not Dynamite's). Options are re-parsed as on a PUT.
+   * Stores a unit directly, bypassing HTTP, as if another fleet user had submitted it with a
+   * desired state (the unit is then not Dynamite's). Options are re-parsed as on a PUT; a unit of
+   * that name is replaced.
    *
    * @param name the full unit name (not validated)
    * @param options its options
@@ -444,9 +531,14 @@ public final class FakeFleetServer implements AutoCloseable {
     if (!STATES.contains(desiredState)) {
       throw new IllegalArgumentException("bad desired state: " + desiredState);
     }
-    UnitRecord r = new UnitRecord(name, UnitFiles.reparse(options));
-    units.put(name, r);
-    setDesired(r, desiredState);
+    Instant now = sync();
+    List<UnitOption> stored = UnitFiles.reparse(options);
+    cluster.submit(name, stored, UnitFiles.hash(stored), desiredState, now);
+  }
+
+  /** Brings the cluster up to the clock; every entry point calls it first. */
+  private Instant sync() {
+    return cluster.sync();
   }
 
   // ---------------------------------------------------------------- HTTP handling
@@ -462,6 +554,7 @@ public final class FakeFleetServer implements AutoCloseable {
       MutationFault fault;
       Duration holdFor;
       synchronized (this) {
+        Instant now = sync();
         requests.add(
             new Request(method, path, rawQuery == null ? "" : rawQuery, new String(body, StandardCharsets.UTF_8)));
         fault = null;
@@ -481,7 +574,7 @@ public final class FakeFleetServer implements AutoCloseable {
           } else if (fault == MutationFault.HANG_THEN_APPLY) {
             r = null;
           } else {
-            r = route(ex, method, path, rawQuery, body);
+            r = route(ex, method, path, rawQuery, body, now);
             if (fault == MutationFault.ERROR_500_AFTER) {
               r = error(500, "");
             } else if (fault == MutationFault.ERROR_503_AFTER) {
@@ -496,7 +589,7 @@ public final class FakeFleetServer implements AutoCloseable {
           Response late = ready;
           if (late == null) {
             synchronized (this) {
-              late = route(ex, method, path, rawQuery, body);
+              late = route(ex, method, path, rawQuery, body, sync());
             }
           }
           try {
@@ -539,7 +632,8 @@ public final class FakeFleetServer implements AutoCloseable {
     }
   }
 
-  private Response route(HttpExchange ex, String method, String path, @Nullable String rawQuery, byte[] body) {
+
+  private Response route(HttpExchange ex, String method, String path, @Nullable String rawQuery, byte[] body, Instant now) {
     String rest;
     if (path.startsWith("/fleet/v1")) {
       rest = path.substring("/fleet/v1".length());
@@ -561,7 +655,7 @@ public final class FakeFleetServer implements AutoCloseable {
         if (method.equals("GET")) {
           return listMachines(query);
         }
-        return method.equals("PATCH") ? patchMachines(body) : error(405, "only GET and PATCH supported against this resource");
+        return method.equals("PATCH") ? patchMachines(body, now) : error(405, "only GET and PATCH supported against this resource");
       case "/discovery":
         return method.equals("GET") ? new Response(200, discovery) : error(400, "only HTTP GET supported against this resource");
       default:
@@ -576,9 +670,9 @@ public final class FakeFleetServer implements AutoCloseable {
         case "GET":
           return getUnit(name);
         case "PUT":
-          return putUnit(ex, name, body);
+          return putUnit(ex, name, body, now);
         case "DELETE":
-          return deleteUnit(name);
+          return deleteUnit(name, now);
         default:
           return error(405, "only GET, PUT and DELETE supported against this resource");
       }
@@ -591,8 +685,8 @@ public final class FakeFleetServer implements AutoCloseable {
       if (!method.equals("GET")) {
         return error(405, "only GET supported against this resource");
       }
-      Map<String, UnitState> s = states.get(name);
-      if (s == null || s.isEmpty()) {
+      Map<String, UnitState> s = cluster.visibleStates(name);
+      if (s.isEmpty()) {
         return DROP;
       }
       return ok(stateJson(s.values().iterator().next()));
@@ -601,7 +695,7 @@ public final class FakeFleetServer implements AutoCloseable {
   }
 
   private Response getUnit(String name) {
-    UnitRecord r = units.get(name);
+    Cluster.UnitRecord r = cluster.units.get(name);
     if (r == null) {
       return error(404, "unit does not exist");
     }
@@ -610,27 +704,30 @@ public final class FakeFleetServer implements AutoCloseable {
     }
     // A single-unit GET of a global unit has neither currentState nor machineID (B22 in the
     // Dynamite spec): fleet only derives them for scheduled units.
-    return ok(unitJson(r, r.global ? null : currentState(r)));
+    return ok(unitJson(r, r.requirements.global ? null : cluster.currentState(r)));
   }
 
-  private Response deleteUnit(String name) {
-    UnitRecord r = units.get(name);
+
+  private Response deleteUnit(String name, Instant now) {
+    Cluster.UnitRecord r = cluster.units.get(name);
     if (r == null) {
       return error(404, "unit does not exist");
     }
     if (r.poisoned) {
       return error(500, "");
     }
-    units.remove(name);
-    states.remove(name);
+    // gone from /units at once; the agent stops and unloads it a little later (its /state lingers)
+    cluster.destroy(name, now);
     return new Response(204, null);
   }
 
-  private Response putUnit(HttpExchange ex, String urlName, byte[] body) {
+  private Response putUnit(HttpExchange ex, String urlName, byte[] body, Instant now) {
     List<String> contentTypes = ex.getRequestHeaders().get("Content-Type");
-    if (contentTypes == null
-        || contentTypes.size() != 1
-        || !contentTypes.get(0).split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
+    int count = contentTypes == null ? 0 : contentTypes.size();
+    if (count != 1) {
+      return error(415, "expected 1 Content-Type, got " + count);
+    }
+    if (!contentTypes.get(0).split(";", 2)[0].strip().equals("application/json")) {
       return error(415, "only acceptable Content-Type is application/json");
     }
     JsonNode root;
@@ -668,7 +765,7 @@ public final class FakeFleetServer implements AutoCloseable {
         options.add(UnitOption.of(text(field(o, "section")), text(field(o, "name")), text(field(o, "value"))));
       }
     }
-    UnitRecord existing = units.get(name);
+    Cluster.UnitRecord existing = cluster.units.get(name);
     if (existing != null && existing.poisoned) {
       return error(500, "");
     }
@@ -676,7 +773,9 @@ public final class FakeFleetServer implements AutoCloseable {
       if (existing == null && options.isEmpty()) {
         return error(409, "unit does not exist and options field empty");
       }
-      String problem = validateOptions(options);
+      String problem = UnitFiles.hasLongLine(options)
+          ? "line too long (max 2048 bytes)"
+          : Requirements.of(name, options).problem();
       if (problem != null) {
         return error(400, problem);
       }
@@ -691,12 +790,8 @@ public final class FakeFleetServer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         return error(400, e.getMessage());
       }
-        states.remove(name);
-      UnitRecord r = new UnitRecord(name, stored);
       // fleet hashes what it was sent (the stored text), so an instance keeps its template's hash
-      r.hash = UnitFiles.hash(options);
-      units.put(name, r);
-      setDesired(r, target);
+      cluster.submit(name, stored, UnitFiles.hash(options), target, now);
       return new Response(201, null);
     }
     if (desired.isEmpty()) {
@@ -707,36 +802,36 @@ public final class FakeFleetServer implements AutoCloseable {
     }
     if (!STATES.contains(desired)) {
       // Not validated by fleet: the unit's target state becomes garbage and the unit unreadable.
-      existing.poisoned = true;
-        states.remove(name);
+      cluster.poison(existing);
       return new Response(204, null);
     }
     if (!desired.equals(existing.desired)) {
-      setDesired(existing, desired);
+      cluster.setDesired(existing, desired, now);
     }
     return new Response(204, null);
   }
 
   private Response listUnits(Map<String, List<String>> query) {
     List<ObjectNode> all = new ArrayList<>();
-    for (UnitRecord r : units.values()) {
+    for (Cluster.UnitRecord r : cluster.units.values()) {
       if (!r.poisoned) {
         // In lists fleet reports global units as currentState "inactive".
-        all.add(unitJson(r, r.global ? "inactive" : currentState(r)));
+        all.add(unitJson(r, r.requirements.global ? "inactive" : cluster.currentState(r)));
       }
     }
     return page(query, all, "units");
   }
 
+
   private Response listStates(Map<String, List<String>> query) {
     String machine = first(query, "machineID");
     String unitName = first(query, "unitName");
     List<ObjectNode> all = new ArrayList<>();
-    for (Map.Entry<String, Map<String, UnitState>> e : states.entrySet()) {
-      if (!unitName.isEmpty() && !e.getKey().equals(unitName)) {
+    for (String name : cluster.stateNames()) {
+      if (!unitName.isEmpty() && !name.equals(unitName)) {
         continue;
       }
-      for (UnitState s : new TreeMap<>(e.getValue()).values()) {
+      for (UnitState s : cluster.visibleStates(name).values()) {
         if (machine.isEmpty() || s.machineId().equals(machine)) {
           all.add(stateJson(s));
         }
@@ -747,13 +842,10 @@ public final class FakeFleetServer implements AutoCloseable {
 
   private Response listMachines(Map<String, List<String>> query) {
     List<ObjectNode> all = new ArrayList<>();
-    for (Machine m : machines.values()) {
+    for (Machine m : cluster.machines.values()) {
       ObjectNode n = json.createObjectNode();
       n.put("id", m.id());
-      Map<String, String> md = new TreeMap<>(m.metadata());
-      Map<String, String> overlay = metadataOverlay.getOrDefault(m.id(), Map.of());
-      md.putAll(overlay);
-      md.values().removeIf(String::isEmpty);
+      Map<String, String> md = cluster.effectiveMetadata(m);
       if (!md.isEmpty()) {
         ObjectNode mdn = n.putObject("metadata");
         md.forEach(mdn::put);
@@ -766,7 +858,7 @@ public final class FakeFleetServer implements AutoCloseable {
     return page(query, all, "machines");
   }
 
-  private Response patchMachines(byte[] body) {
+  private Response patchMachines(byte[] body, Instant now) {
     JsonNode root;
     try {
       root = json.readTree(body);
@@ -800,7 +892,7 @@ public final class FakeFleetServer implements AutoCloseable {
       if (!m.matches()) {
         continue;
       }
-      Map<String, String> overlay = metadataOverlay.computeIfAbsent(m.group(1), k -> new TreeMap<>());
+      Map<String, String> overlay = cluster.metadataOverlay.computeIfAbsent(m.group(1), k -> new TreeMap<>());
       if (text(field(op, "op")).equals("remove")) {
         // fleet stores an empty tombstone so that a key coming from fleet.conf stays hidden
         overlay.put(m.group(2), "");
@@ -808,10 +900,12 @@ public final class FakeFleetServer implements AutoCloseable {
         overlay.put(m.group(2), text(field(field(op, "value"), "value")));
       }
     }
+    cluster.placePending(now); // units waiting for metadata may fit now
     Response r = new Response(204, null);
     r.jsonHeaderWithoutBody = true;
     return r;
   }
+
 
   private Response page(Map<String, List<String>> query, List<ObjectNode> all, String key) {
     List<String> tokens = query.getOrDefault("nextPageToken", List.of());
@@ -852,158 +946,6 @@ public final class FakeFleetServer implements AutoCloseable {
     return ok(out);
   }
 
-  // ---------------------------------------------------------------- model
-
-  private void setDesired(UnitRecord r, String desired) {
-    r.desired = desired;
-    long gen = ++r.generation;
-    if (desired.equals("inactive") || machines.isEmpty()) {
-      r.machineId = null;
-      states.remove(r.name);
-      return;
-    }
-    List<String> targets = new ArrayList<>();
-    if (r.global) {
-      targets.addAll(machines.keySet());
-      r.machineId = null;
-    } else {
-      String wanted = r.option("X-Fleet", "MachineID");
-      if (wanted != null && !machines.containsKey(wanted)) {
-        r.machineId = null;
-        states.remove(r.name);
-        return;
-      }
-      r.machineId = wanted != null ? wanted : machines.keySet().iterator().next();
-      targets.add(r.machineId);
-    }
-    Map<String, UnitState> perMachine = new TreeMap<>();
-    boolean fails = failing.contains(r.name);
-    for (String m : targets) {
-      if (desired.equals("loaded")) {
-        perMachine.put(m, new UnitState(r.name, r.hash, m, "loaded", "inactive", "dead"));
-      } else if (startDelay.isZero()) {
-        perMachine.put(m, finalState(r, m, fails));
-      } else {
-        perMachine.put(m, new UnitState(r.name, r.hash, m, "loaded", "activating", "start"));
-      }
-    }
-    states.put(r.name, perMachine);
-    if (desired.equals("launched") && !startDelay.isZero()) {
-      scheduler.schedule(() -> finishStart(r, gen, fails), startDelay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private synchronized void finishStart(UnitRecord r, long gen, boolean fails) {
-    Map<String, UnitState> perMachine = states.get(r.name);
-    // A later change (delete, replace, new desired state) supersedes this pending transition.
-    if (units.get(r.name) != r || r.generation != gen || perMachine == null) {
-      return;
-    }
-    perMachine.replaceAll((m, s) -> finalState(r, m, fails));
-  }
-
-  private UnitState finalState(UnitRecord r, String machine, boolean fails) {
-    return fails
-        ? new UnitState(r.name, r.hash, machine, "loaded", "failed", "failed")
-        : new UnitState(r.name, r.hash, machine, "loaded", "active", "running");
-  }
-
-  private @Nullable String currentState(UnitRecord r) {
-    Map<String, UnitState> s = states.get(r.name);
-    if (s == null || s.isEmpty() || (!r.global && r.machineId == null)) {
-      return "inactive";
-    }
-    return r.desired.equals("launched") ? "launched" : "loaded";
-  }
-
-  private @Nullable String validateOptions(List<UnitOption> options) {
-    if (UnitFiles.hasLongLine(options)) {
-      return "line too long (max 2048 bytes)";
-    }
-    String machineId = null;
-    List<String> peers = new ArrayList<>();
-    List<String> conflicts = new ArrayList<>();
-    List<String> replaces = new ArrayList<>();
-    boolean global = false;
-    for (UnitOption o : options) {
-      if (!o.section().equals("X-Fleet")) {
-        continue;
-      }
-      String v = o.value().strip();
-      switch (o.name().strip()) {
-        case "MachineID":
-        case "X-ConditionMachineID":
-          machineId = v;
-          break;
-        case "MachineOf":
-        case "X-ConditionMachineOf":
-          peers.add(v);
-          break;
-        case "Conflicts":
-        case "X-Conflicts":
-          conflicts.addAll(List.of(v.split("\\s+")));
-          break;
-        case "Replaces":
-          replaces.addAll(List.of(v.split("\\s+")));
-          break;
-        case "Global":
-          global = isTrue(v);
-          break;
-        default:
-          break;
-      }
-    }
-    if (machineId != null && !machineId.isEmpty()) {
-      if (!peers.isEmpty()) {
-        return "MachineID cannot be used with Peers";
-      }
-      if (!conflicts.isEmpty()) {
-        return "MachineID cannot be used with Conflicts";
-      }
-      if (global) {
-        return "MachineID cannot be used with Global";
-      }
-      if (!replaces.isEmpty()) {
-        return "MachineID cannot be used with Replaces";
-      }
-    }
-    if (global) {
-      if (!peers.isEmpty()) {
-        return "Global cannot be used with Peers";
-      }
-      if (!replaces.isEmpty()) {
-        return "Global cannot be used with Replaces";
-      }
-    }
-    if (!conflicts.isEmpty() && !replaces.isEmpty()) {
-      return "Conflicts cannot be used with Replaces";
-    }
-    for (String p : peers) {
-      for (String c : conflicts) {
-        if (glob(c, p)) {
-          return "unresolvable requirements: peer " + goQuote(p) + " matches conflict " + goQuote(c);
-        }
-      }
-      for (String rep : replaces) {
-        if (glob(rep, p)) {
-          return "unresolvable requirements: peer " + goQuote(p) + " matches replace " + goQuote(rep);
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean isTrue(String v) {
-    return Set.of("true", "yes", "1", "on", "t").contains(v.toLowerCase(Locale.ROOT));
-  }
-
-  private static boolean glob(String pattern, String name) {
-    StringBuilder re = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-    }
-    return name.matches(re.toString());
-  }
 
   private static @Nullable String validateName(String name) {
     if (name.isEmpty()) {
@@ -1039,17 +981,19 @@ public final class FakeFleetServer implements AutoCloseable {
     return null;
   }
 
+
   // ---------------------------------------------------------------- JSON helpers
 
-  private ObjectNode unitJson(UnitRecord r, @Nullable String current) {
+  private ObjectNode unitJson(Cluster.UnitRecord r, @Nullable String current) {
     // Key order as fleet's Go structs serialise them: alphabetical, empty fields omitted.
     ObjectNode n = json.createObjectNode();
     if (current != null) {
       n.put("currentState", current);
     }
     n.put("desiredState", r.desired);
-    if (r.machineId != null && !r.global) {
-      n.put("machineID", r.machineId);
+    String machineId = r.machineId();
+    if (machineId != null) {
+      n.put("machineID", machineId);
     }
     n.put("name", r.name);
     ArrayNode opts = n.putArray("options");
@@ -1215,39 +1159,6 @@ public final class FakeFleetServer implements AutoCloseable {
     }
   }
 
-  private static final class UnitRecord {
-    final String name;
-    final List<UnitOption> options;
-    final boolean global;
-    String hash;
-    String desired = "inactive";
-    @Nullable String machineId;
-    boolean poisoned;
-    // bumped on every desired-state change so that a pending start transition can tell it is stale
-    long generation;
-
-    UnitRecord(String name, List<UnitOption> options) {
-      this.name = name;
-      this.options = List.copyOf(options);
-      this.hash = UnitFiles.hash(options);
-      String g = option("X-Fleet", "Global");
-      this.global = g != null && isTrue(g);
-    }
-
-    @Nullable String option(String section, String key) {
-      String found = null;
-      for (UnitOption o : options) {
-        if (o.section().equals(section) && o.name().equals(key)) {
-          found = o.value();
-        }
-      }
-      return found;
-    }
-
-    Unit view(@Nullable String current) {
-      return new Unit(name, options, desired, global ? null : current, global ? null : machineId);
-    }
-  }
 
   /**
    * One recorded HTTP request.
@@ -1363,6 +1274,7 @@ public final class FakeFleetServer implements AutoCloseable {
     }
   }
 
+
   /**
    * Configures a {@link FakeFleetServer} before it starts. Not thread-safe.
    *
@@ -1370,11 +1282,92 @@ public final class FakeFleetServer implements AutoCloseable {
    */
   public static final class Builder {
     private int pageSize = 100;
-    private Duration startDelay = Duration.ZERO;
+    private int port;
+    private String host = "127.0.0.1";
+    private FakeFleetProfile profile = FakeFleetProfile.instant();
+    private @Nullable Duration startDelay;
+    private Clock clock = Clock.systemUTC();
+    private long seed = 1;
+    private @Nullable ScheduledExecutorService scheduler;
+    private final List<Cluster.FailMark> failMarks = new ArrayList<>();
     private final List<Machine> machines = new ArrayList<>();
     private boolean defaultMachine = true;
 
     private Builder() {}
+
+    /**
+     * Sets the TCP port to listen on (default 0: a free port chosen by the system).
+     *
+     * @param port 0 to 65535
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 0xffff) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Sets the address to listen on (default {@code 127.0.0.1}). Like fleetd's API, the fake has
+     * no authentication: keep it on loopback unless the network is yours.
+     *
+     * @param host an IP address or host name
+     * @return this builder
+     */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /**
+     * Sets the timing profile (default {@link FakeFleetProfile#instant()}).
+     *
+     * @param profile the profile
+     * @return this builder
+     */
+    public Builder profile(FakeFleetProfile profile) {
+      this.profile = Objects.requireNonNull(profile, "profile");
+      return this;
+    }
+
+    /**
+     * Sets the clock the cluster's time runs on (default the system clock): a test's manual clock
+     * moves it without sleeping, a faster clock compresses the profile's timings.
+     *
+     * @param clock the clock; only its {@code instant()} is read
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the seed of the random durations the realistic profile draws within its ranges
+     * (default 1), so that a run on a manual clock repeats exactly.
+     *
+     * @param seed the seed
+     * @return this builder
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Holds the late answers of {@link MutationFault#HANG_THEN_APPLY} and {@link
+     * MutationFault#APPLY_THEN_HANG} on this scheduler instead of the server's own real-time one.
+     * The server never shuts it down.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
 
     /**
      * Sets fleetd's {@code token_limit} (default 100).
@@ -1391,7 +1384,8 @@ public final class FakeFleetServer implements AutoCloseable {
     }
 
     /**
-     * Sets the simulated systemd start time (default zero: launched units are running at once).
+     * Sets the simulated systemd start time, how long a started unit stays {@code
+     * activating/start} (default: the profile's, zero for instant, 3 s for realistic).
      *
      * @param delay zero or positive
      * @return this builder
@@ -1401,6 +1395,19 @@ public final class FakeFleetServer implements AutoCloseable {
         throw new IllegalArgumentException("negative delay: " + delay);
       }
       this.startDelay = delay;
+      return this;
+    }
+
+    /**
+     * Makes units whose name matches the glob fail by themselves {@code after} their start
+     * finished (see {@link FakeFleetServer#failAfterStart}).
+     *
+     * @param unitNameGlob the unit names, for example {@code web@*.service}
+     * @param after zero or positive
+     * @return this builder
+     */
+    public Builder failAfterStart(String unitNameGlob, Duration after) {
+      failMarks.add(new Cluster.FailMark(unitNameGlob, after));
       return this;
     }
 
@@ -1436,16 +1443,18 @@ public final class FakeFleetServer implements AutoCloseable {
      * Starts the server.
      *
      * @return the running server
-     * @throws UncheckedIOException if the loopback port cannot be bound
+     * @throws UncheckedIOException if the address cannot be resolved or the port cannot be bound
      */
     public FakeFleetServer start() {
       if (defaultMachine && machines.isEmpty()) {
         machines.add(new Machine(DEFAULT_MACHINE_ID, "127.0.0.1", Map.of()));
       }
       try {
-        return new FakeFleetServer(this);
+        return new FakeFleetServer(this, InetAddress.getByName(host));
+      } catch (UnknownHostException e) {
+        throw new UncheckedIOException("cannot resolve " + host, e);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the fake fleet server", e);
+        throw new UncheckedIOException("cannot start the fake fleet server on " + host + ":" + port + ": " + e.getMessage(), e);
       }
     }
   }

@@ -20,6 +20,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link FakeFleetServer} answers as the live fleetd did (bodies from data/fleet/live/errors). */
 class FakeFleetServerTest {
+  static {
+    // the JDK server delays small answers without it (Nagle against delayed ACK): ~40 ms a request
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final FakeFleetServer fleet = FakeFleetServer.start();
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -80,6 +85,43 @@ class FakeFleetServerTest {
     int code = Integer.parseInt(file.substring(6, 9));
     assertThat(r.statusCode()).isEqualTo(code);
     assertThat(r.body()).isEqualTo(expected);
+  }
+
+  @Test
+  void aPutWithoutOrWithTwoContentTypesGetsFleetsCountMessage() throws Exception {
+    HttpResponse<String> none = send("PUT", "/fleet/v1/units/x.service", null, OPTS);
+    assertThat(none.statusCode()).isEqualTo(415);
+    assertThat(none.body()).isEqualTo("{\"error\":{\"code\":415,\"message\":\"expected 1 Content-Type, got 0\"}}");
+    HttpResponse<String> two = new FleetHttp(fleet).send("PUT", "/fleet/v1/units/x.service", OPTS, J, J);
+    assertThat(two.statusCode()).isEqualTo(415);
+    assertThat(two.body()).isEqualTo("{\"error\":{\"code\":415,\"message\":\"expected 1 Content-Type, got 2\"}}");
+    assertThat(send("PUT", "/fleet/v1/units/x.service", J + "; charset=utf-8", OPTS).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void theInstantProfileRunsALaunchedUnitAtOnce() throws Exception {
+    assertThat(fleet.profile()).isEqualTo(FakeFleetProfile.instant());
+    send("PUT", "/fleet/v1/units/now.service", J, OPTS.replace("inactive", "launched"));
+    assertThat(send("GET", "/fleet/v1/state?unitName=now.service", null, null).body())
+        .contains("\"systemdActiveState\":\"active\"").contains("\"systemdSubState\":\"running\"");
+    assertThat(send("GET", "/fleet/v1/units/now.service", null, null).body()).startsWith("{\"currentState\":\"launched\"");
+    assertThat(send("DELETE", "/fleet/v1/units/now.service", null, null).statusCode()).isEqualTo(204);
+    assertThat(send("GET", "/fleet/v1/state?unitName=now.service", null, null).body()).isEqualTo("{}");
+  }
+
+  @Test
+  void aGivenPortAndHostAreUsed() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    try (FakeFleetServer pinned = FakeFleetServer.builder().host("127.0.0.1").port(port).start()) {
+      assertThat(pinned.port()).isEqualTo(port);
+      assertThat(pinned.endpoint()).isEqualTo("http://127.0.0.1:" + port);
+      assertThatThrownBy(() -> FakeFleetServer.builder().port(port).start())
+          .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("127.0.0.1:" + port);
+    }
+    assertThatThrownBy(() -> FakeFleetServer.builder().port(70000)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
