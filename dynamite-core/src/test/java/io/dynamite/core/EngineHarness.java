@@ -34,6 +34,8 @@ final class EngineHarness implements AutoCloseable {
         .stateStore(store)
         .clock(clock)
         .scheduler(scheduler)
+        // decision history and policy states are written when the test moves the clock
+        .historyExecutor(scheduler)
         .listener(events);
     customize.accept(b);
     this.engine = b.build();
