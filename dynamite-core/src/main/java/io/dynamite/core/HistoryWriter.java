@@ -149,8 +149,12 @@ final class HistoryWriter {
       if (!term.getAsBoolean()) {
         // no longer leading: the next leader writes its own history, and a deposed leader's
         // writes would be refused anyway
-        recorder.count("history.dropped", batch.size());
-        recorder.count("policy_state.dropped", st.size());
+        if (!batch.isEmpty()) {
+          recorder.count("history.dropped", batch.size());
+        }
+        if (!st.isEmpty()) {
+          recorder.count("policy_state.dropped", st.size());
+        }
         continue;
       }
       try {

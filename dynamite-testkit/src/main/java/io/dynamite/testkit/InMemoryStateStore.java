@@ -37,6 +37,7 @@ public final class InMemoryStateStore implements StateStore {
   private final Map<String, ActionIntent> intents = new LinkedHashMap<>();
   private final List<String> writes = new ArrayList<>();
   private boolean failWrites;
+  private boolean failHistoryWrites;
 
   /** Creates an empty store keeping {@value StateStore#DEFAULT_HISTORY_CAPACITY} records per service. */
   public InMemoryStateStore() {
@@ -65,6 +66,24 @@ public final class InMemoryStateStore implements StateStore {
    */
   public synchronized void failWrites(boolean fail) {
     this.failWrites = fail;
+  }
+
+  /**
+   * Makes every following decision-history and policy-state write fail (or succeed again), while
+   * the other writes go on: a store that is slow or down for the history only.
+   *
+   * @param fail true to fail those writes
+   * @since 0.3
+   */
+  public synchronized void failHistoryWrites(boolean fail) {
+    this.failHistoryWrites = fail;
+  }
+
+  private void historyWrite(String what) {
+    if (failHistoryWrites) {
+      throw new StateStoreException("injected history write failure: " + what, null);
+    }
+    write(what);
   }
 
   private void write(String what) {
@@ -166,15 +185,15 @@ public final class InMemoryStateStore implements StateStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Logged in {@link #writes()} as {@code appendDecisions <count>}; fails like every write while
-   * {@link #failWrites(boolean)} is on.
+   * <p>Logged in {@link #writes()} as {@code appendDecisions <count>}; fails while {@link
+   * #failWrites(boolean)} or {@link #failHistoryWrites(boolean)} is on.
    */
   @Override
   public synchronized void appendDecisions(List<DecisionRecord> records) {
     if (historyCapacity == 0) {
       return;
     }
-    write("appendDecisions " + records.size());
+    historyWrite("appendDecisions " + records.size());
     for (DecisionRecord r : records) {
       LinkedList<DecisionRecord> ring = decisions.computeIfAbsent(r.service().service(), k -> new LinkedList<>());
       ring.add(r);
@@ -193,15 +212,15 @@ public final class InMemoryStateStore implements StateStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Logged in {@link #writes()} as {@code savePolicyState <policy id>}; fails like every write
-   * while {@link #failWrites(boolean)} is on.
+   * <p>Logged in {@link #writes()} as {@code savePolicyState <policy id>}; fails while {@link
+   * #failWrites(boolean)} or {@link #failHistoryWrites(boolean)} is on.
    */
   @Override
   public synchronized void savePolicyState(String policyId, String state) {
     if (state.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_POLICY_STATE_BYTES) {
       throw new IllegalArgumentException("policy state of " + policyId + " exceeds " + MAX_POLICY_STATE_BYTES + " bytes");
     }
-    write("savePolicyState " + policyId);
+    historyWrite("savePolicyState " + policyId);
     policyStates.put(policyId, state);
   }
 

@@ -174,9 +174,10 @@ final class SeasonalMemory {
    */
   void read(Map<String, Object> state) {
     Object layout = StateJson.required(state, "layout");
-    if (!(layout instanceof Map<?, ?> l) || !layout().equals(layoutOf(l))) {
+    String stored = layout instanceof Map<?, ?> l ? layoutOf(l) : String.valueOf(layout);
+    if (!layout().equals(stored)) {
       throw new IllegalArgumentException("the stored history was kept for another season, resolution, history_seasons"
-          + " or timezone (" + layout + "; now " + layout() + "); starting afresh");
+          + " or timezone (" + stored + "; now " + layout() + "); starting afresh");
     }
     int n = counts.length;
     double[][] v = new double[n][keep];
