@@ -19,7 +19,11 @@ import org.jspecify.annotations.Nullable;
  *     {@value ScalingEngine#RECENT_DECISIONS})
  * @param counters running totals: {@code evaluations}, {@code samples}, {@code samples.unrouted},
  *     {@code metrics.rejected}, {@code policy.errors}, {@code actions.started}, {@code
- *     actions.failed}, {@code plugin.failures}, {@code drift}
+ *     actions.failed}, {@code plugin.failures}, {@code drift}; for the durable memory {@code
+ *     history.written}, {@code history.dropped} (records never stored: too many waited while the
+ *     store failed, or leadership was lost), {@code history.write_failures}, {@code
+ *     policy_state.saved}, {@code policy_state.restored}, {@code policy_state.dropped}, {@code
+ *     policy_state.too_large}
  * @since 0.1
  */
 public record EngineSnapshot(

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Brings a newly elected engine to a ready state: reads the store, lists the target's units, lets
- * {@link Recovery} rebuild every service from both, and retries the whole of it with backoff when
- * the store or the target fails. Engine thread only.
+ * Brings a newly elected engine to a ready state: reads the store, reads back the decision history
+ * and the policies' states ({@link PolicyMemory}), lists the target's units, lets {@link Recovery}
+ * rebuild every service from both, and retries the whole of it with backoff when the store or the
+ * target fails. Engine thread only.
  */
 final class Initialization {
   /** Told once the state is rebuilt: the units by name, the time, and a summary for humans. */
@@ -22,6 +23,8 @@ final class Initialization {
   }
 
   private final Recovery recovery;
+  /** Reads back the decision history and the policies' states; reports its own failures. */
+  private final Runnable remember;
   private final Actuator actuator;
   private final EngineLoop loop;
   private final Recorder recorder;
@@ -33,9 +36,10 @@ final class Initialization {
   private boolean running;
   private int failures;
 
-  Initialization(Recovery recovery, Actuator actuator, EngineLoop loop, Recorder recorder, Backoff backoff,
-      Clock clock, BooleanSupplier wanted, Ready ready) {
+  Initialization(Recovery recovery, Runnable remember, Actuator actuator, EngineLoop loop, Recorder recorder,
+      Backoff backoff, Clock clock, BooleanSupplier wanted, Ready ready) {
     this.recovery = recovery;
+    this.remember = remember;
     this.actuator = actuator;
     this.loop = loop;
     this.recorder = recorder;
@@ -58,6 +62,8 @@ final class Initialization {
       failed("state-store", e);
       return;
     }
+    // before the first evaluation of the term, so the policies decide with their restored memory
+    remember.run();
     actuator.list().whenComplete((units, err) -> loop.hop("initialisation", () -> {
       if (err != null) {
         failed("target", ScalingEngine.unwrap(err));

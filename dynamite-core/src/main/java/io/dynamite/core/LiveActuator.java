@@ -2,11 +2,13 @@ package io.dynamite.core;
 
 import io.dynamite.api.ServiceId;
 import io.dynamite.api.UnitStatus;
+import io.dynamite.api.event.DecisionRecord;
 import io.dynamite.api.spi.ScalingTarget;
 import io.dynamite.api.spi.StateStore;
 import io.dynamite.api.state.StoredState;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * term immediately before it is sent and handed the term, so that a target made of several backend
  * calls asks it before each one ({@link ScalingTarget#start(io.dynamite.api.InstancePlan,
  * BooleanSupplier)}); completions come back on the engine thread. See {@code
- * docs/architecture.md}, "Fencing a deposed leader".
+ * docs/architecture.md}, "Fencing a deposed leader". Decision records and policy states go to the
+ * store through its {@link HistoryWriter}, off the engine thread.
  */
 final class LiveActuator implements Actuator {
   private final ScalingTarget target;
@@ -29,13 +32,15 @@ final class LiveActuator implements Actuator {
   private final EngineLoop loop;
   /** True while this engine's leadership term holds. */
   private final BooleanSupplier term;
+  private final HistoryWriter history;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  LiveActuator(ScalingTarget target, StateStore store, EngineLoop loop, BooleanSupplier term) {
+  LiveActuator(ScalingTarget target, StateStore store, EngineLoop loop, BooleanSupplier term, HistoryWriter history) {
     this.target = target;
     this.store = store;
     this.loop = loop;
     this.term = term;
+    this.history = history;
   }
 
   @Override
@@ -87,6 +92,36 @@ final class LiveActuator implements Actuator {
   @Override
   public void write(@Nullable ServiceId service, String what, Consumer<StateStore> writes) {
     writes.accept(store);
+  }
+
+  @Override
+  public void remember(DecisionRecord record) {
+    history.offer(record);
+  }
+
+  @Override
+  public void keep(String policyId, String state) {
+    history.offerState(policyId, state);
+  }
+
+  @Override
+  public int historyCapacity() {
+    return store.historyCapacity();
+  }
+
+  @Override
+  public List<DecisionRecord> loadDecisions(ServiceId service) {
+    return store.loadDecisions(service);
+  }
+
+  @Override
+  public Optional<String> loadPolicyState(String policyId) {
+    return store.loadPolicyState(policyId);
+  }
+
+  @Override
+  public void flush(long nanos) {
+    history.flush(nanos);
   }
 
   @Override

@@ -106,6 +106,7 @@ final class PolicyBinder {
           s.bindings.add(binding);
           bindings.add(binding);
           s.asksForTime |= overridesNextEvaluation(policy);
+          binding.keepsState = overrides(policy, "exportState");
         } catch (ConfigException e) {
           for (ConfigProblem p : e.problems()) {
             problems.add(p.under(path));
@@ -123,8 +124,13 @@ final class PolicyBinder {
   }
 
   private static boolean overridesNextEvaluation(ScalingPolicy policy) {
+    return overrides(policy, "nextEvaluation");
+  }
+
+  /** Whether the policy overrides one of the SPI's parameterless default methods. */
+  private static boolean overrides(ScalingPolicy policy, String method) {
     try {
-      return policy.getClass().getMethod("nextEvaluation").getDeclaringClass() != ScalingPolicy.class;
+      return policy.getClass().getMethod(method).getDeclaringClass() != ScalingPolicy.class;
     } catch (NoSuchMethodException e) {
       return true; // cannot tell: ask it every time
     }

@@ -6,6 +6,7 @@ import io.dynamite.api.MetricSample;
 import io.dynamite.api.PolicyOutcome;
 import io.dynamite.api.RejectedSample;
 import io.dynamite.api.spi.ScalingPolicy;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,14 @@ final class PolicyBinding {
   final @Nullable SeriesTable series;
   /** What became of its last recommendation, handed back at its next evaluation. */
   @Nullable PolicyOutcome previous;
+  /** True if the policy exports a state to keep across restarts ({@code exportState} overridden). */
+  boolean keepsState;
+  /** The state last handed to the store (or restored from it); null if none. */
+  @Nullable String exported;
+  /** Engine-clock time from which the state is exported again; null: at the next evaluation. */
+  @Nullable Instant exportDue;
+  /** True once an oversized state of this policy was reported. */
+  boolean tooLargeReported;
 
   /** The only run of samples routed here since the last evaluation, handed over without copying. */
   private @Nullable List<MetricSample> single;

@@ -25,12 +25,14 @@ import org.slf4j.LoggerFactory;
 final class PolicyStage {
   private static final Logger log = LoggerFactory.getLogger(ScalingEngine.class);
   private final Recorder recorder;
+  private final PolicyMemory memory;
 
   /** Evaluations since the last {@link #flushCounts()}: counted here, published once per pass. */
   private long evaluations;
 
-  PolicyStage(Recorder recorder) {
+  PolicyStage(Recorder recorder, PolicyMemory memory) {
     this.recorder = recorder;
+    this.memory = memory;
   }
 
   /** Adds the evaluations of this pass to the engine's counters (one synchronized update per pass). */
@@ -83,6 +85,7 @@ final class PolicyStage {
       record(b, now, view, samples, null, DecisionRecord.Outcome.ERROR, "policy failed: " + ScalingEngine.describe(e), null, List.of());
       return null;
     }
+    memory.evaluated(b, now);
     int current = s.projected();
     if (decision instanceof ScalingDecision.Scale scale) {
       int count = scale.direction() == Direction.UP ? current + scale.steps() : current - scale.steps();

@@ -21,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The record stage: counters, the recent decisions, log lines and events to listeners. The one
- * place that tells the outside what the engine did. Counters and recent decisions are guarded by
- * their own small lock (never held during I/O), so snapshots can be taken on any thread.
+ * The record stage: counters, the recent decisions, each service's decision history, log lines and
+ * events to listeners. The one place that tells the outside what the engine did. Counters and
+ * recent decisions are guarded by their own small lock (never held during I/O), so snapshots can be
+ * taken on any thread. Decision records other than plain holds also go to the {@link DecisionLog}
+ * and to the history sink (the live actuator's asynchronous lane to the store), which only queues.
  */
 final class Recorder {
   private static final Logger log = LoggerFactory.getLogger(ScalingEngine.class);
@@ -38,14 +40,18 @@ final class Recorder {
   private final Set<String> rejectedKeys = new HashSet<>();
   // engine thread only
   private long observerFailures;
+  private final DecisionLog history;
+  /** Where records go to be kept in the store; set once before the engine starts. */
+  private java.util.function.Consumer<DecisionRecord> sink = r -> {};
 
-  Recorder(Clock clock, List<EngineListener> listeners) {
+  Recorder(Clock clock, List<EngineListener> listeners, DecisionLog history) {
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
     this.sampleObservers = listeners.stream()
         .filter(SampleObserver.class::isInstance)
         .map(SampleObserver.class::cast)
         .toArray(SampleObserver[]::new);
+    this.history = history;
   }
 
   boolean observesSamples() {
@@ -66,6 +72,15 @@ final class Recorder {
         }
       }
     }
+  }
+
+  /** Sets where decision records are kept durably; called once while the engine is built. */
+  void historySink(java.util.function.Consumer<DecisionRecord> sink) {
+    this.sink = sink;
+  }
+
+  DecisionLog history() {
+    return history;
   }
 
   boolean hasListeners() {
@@ -102,6 +117,8 @@ final class Recorder {
           recent.removeFirst();
         }
       }
+      history.add(r);
+      sink.accept(r);
     }
     emit(new EngineEvent.DecisionMade(r));
   }

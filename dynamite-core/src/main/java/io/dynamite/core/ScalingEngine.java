@@ -3,6 +3,7 @@ package io.dynamite.core;
 import io.dynamite.api.ConfigException;
 import io.dynamite.api.ServiceId;
 import io.dynamite.api.UnitStatus;
+import io.dynamite.api.event.DecisionRecord;
 import io.dynamite.api.event.EngineEvent;
 import io.dynamite.api.event.EngineListener;
 import io.dynamite.api.spi.Leadership;
@@ -24,8 +25,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +64,12 @@ import org.slf4j.LoggerFactory;
  * exponential backoff, while other services keep scaling. An unexpected exception inside the
  * engine is counted ({@code engine.errors}) and reported as {@link EngineEvent.InternalError}.
  *
+ * <p>Memory: besides instances and intents, the engine keeps each service's last decision records
+ * ({@link #decisionHistory}) and each policy's exported state ({@link
+ * io.dynamite.api.spi.ScalingPolicy#exportState()}) in the state store, written off the engine
+ * thread by the leader only, and reads both back when it gains leadership, so a restart or a
+ * failover keeps the history and the policies' windows.
+ *
  * @since 0.1
  */
 public final class ScalingEngine implements AutoCloseable {
@@ -67,6 +78,7 @@ public final class ScalingEngine implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ScalingEngine.class);
   private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
+  private static final AtomicInteger HISTORY_IDS = new AtomicInteger();
 
   private enum Lifecycle { NEW, RUNNING, CLOSED }
 
@@ -100,6 +112,7 @@ public final class ScalingEngine implements AutoCloseable {
   private volatile boolean leader;
   private volatile boolean ready;
   private final Initialization initialization;
+  private final PolicyMemory memory;
 
   private ScalingEngine(Builder b, PluginRegistry registry) {
     this.config = Objects.requireNonNull(b.config, "config is required");
@@ -124,7 +137,9 @@ public final class ScalingEngine implements AutoCloseable {
       });
       this.ownsScheduler = true;
     }
-    this.recorder = new Recorder(clock, b.listeners);
+    int historyCapacity = store.historyCapacity();
+    this.recorder = new Recorder(clock, b.listeners,
+        new DecisionLog(historyCapacity > 0 ? historyCapacity : StateStore.DEFAULT_HISTORY_CAPACITY));
     this.loop = new EngineLoop(scheduler, recorder);
     // the intake resolves uuids, but the series tables it fills are built before it: late binding
     MetricIntake[] intakeRef = new MetricIntake[1];
@@ -139,15 +154,42 @@ public final class ScalingEngine implements AutoCloseable {
     intakeRef[0] = intake;
     this.actuator = dryRun
         ? new DryRunActuator(target, store, recorder)
-        : new LiveActuator(target, store, loop, () -> leader && !closed() && leadership.isLeader());
+        : new LiveActuator(target, store, loop, () -> leader && !closed() && leadership.isLeader(),
+            historyWriter(b, store));
+    if (!dryRun && historyCapacity > 0) {
+      recorder.historySink(actuator::remember);
+    }
+    this.memory = new PolicyMemory(actuator, recorder, b.policyStateInterval, !dryRun);
     this.runner = new ActionRunner(actuator, recorder, loop, clock, initBackoff, b.maxAttempts, this::reevaluate);
     Planner planner = new Planner(runner, b.victimSelector, recorder, resolver);
-    this.pipeline = new Pipeline(new PolicyStage(recorder), planner, recorder, loop, dryRun);
+    this.pipeline = new Pipeline(new PolicyStage(recorder, memory), planner, recorder, loop, dryRun);
     this.recovery = new Recovery(config, services, actuator, runner, recorder);
     this.reconciler = new Reconciler(config, order, runner, recorder);
-    this.initialization = new Initialization(recovery, actuator, loop, recorder, initBackoff, clock,
+    this.initialization = new Initialization(recovery, () -> memory.restore(order), actuator, loop, recorder,
+        initBackoff, clock,
         () -> leader && !closed(), this::onReady);
     loop.onWake(this::drain);
+  }
+
+  /**
+   * The asynchronous lane of decision records and policy states to the store: on the executor
+   * passed to the builder, else on a daemon thread of its own. Its writes need this engine's
+   * leadership but not an open engine, so that the last states are written while it closes.
+   */
+  private HistoryWriter historyWriter(Builder b, StateStore store) {
+    Executor executor = b.historyExecutor;
+    ExecutorService owned = null;
+    if (executor == null) {
+      int id = HISTORY_IDS.incrementAndGet();
+      owned = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dynamite-history-" + id);
+        t.setDaemon(true);
+        return t;
+      });
+      executor = owned;
+    }
+    return new HistoryWriter(store, executor, owned, () -> leader && leadership.isLeader(), recorder, initBackoff,
+        (delay, retry) -> loop.schedule("history write retry", delay, retry) != null);
   }
 
   /**
@@ -220,6 +262,10 @@ public final class ScalingEngine implements AutoCloseable {
         log.warn("closing with {} action(s) still in flight; they are recovered at the next start", actuator.inFlight());
       }
     }
+    if (prev == Lifecycle.RUNNING && leader) {
+      exportPolicyStates();
+    }
+    actuator.flush(shutdownTimeout.toNanos());
     if (prev == Lifecycle.RUNNING) {
       recorder.emit(new EngineEvent.Stopped(clock.instant()));
     }
@@ -236,6 +282,29 @@ public final class ScalingEngine implements AutoCloseable {
       scheduler.shutdownNow();
     }
     log.info("stopped");
+  }
+
+  /**
+   * The policies' last states, exported on the engine thread (the policies are not thread-safe):
+   * at once if no engine task runs, else after the running ones, waited for with the engine's own
+   * scheduler only (a scheduler passed in may be driven by the very thread that closes).
+   */
+  private void exportPolicyStates() {
+    CountDownLatch done = new CountDownLatch(1);
+    loop.run("policy states at close", () -> {
+      try {
+        memory.exportAll(order);
+      } finally {
+        done.countDown();
+      }
+    });
+    if (ownsScheduler) {
+      try {
+        done.await(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private boolean closed() {
@@ -386,6 +455,51 @@ public final class ScalingEngine implements AutoCloseable {
   }
 
   /**
+   * Returns a service's decision history: its last decision records that were not a plain hold,
+   * oldest first, at most {@link #decisionHistoryCapacity()}. While this engine leads, these are
+   * the records the store held when it gained leadership followed by the ones it made since (from
+   * memory, no I/O); otherwise they are read from the state store on the calling thread, so a
+   * standby shows what the leader wrote. Thread-safe.
+   *
+   * @param service a configured service
+   * @return the records; empty when none were made or kept
+   * @throws IllegalArgumentException if the service is not configured
+   * @throws io.dynamite.api.StateStoreException if the store cannot be read (not leading only)
+   * @since 0.3
+   */
+  public List<DecisionRecord> decisionHistory(ServiceId service) {
+    if (!services.containsKey(service)) {
+      throw new IllegalArgumentException("no scalable service named '" + service + "'");
+    }
+    if ((leader && ready) || actuator.historyCapacity() == 0) {
+      return recorder.history().list(service);
+    }
+    return actuator.loadDecisions(service);
+  }
+
+  /**
+   * Returns how many decision records are kept per service: the state store's {@link
+   * StateStore#historyCapacity()}, or {@value StateStore#DEFAULT_HISTORY_CAPACITY} in memory only
+   * when the store keeps no history.
+   *
+   * @return the bound
+   * @since 0.3
+   */
+  public int decisionHistoryCapacity() {
+    return recorder.history().capacity();
+  }
+
+  /**
+   * Tells whether the decision history survives a restart: true when the state store keeps it.
+   *
+   * @return true if the store keeps the history
+   * @since 0.3
+   */
+  public boolean decisionHistoryDurable() {
+    return actuator.historyCapacity() > 0;
+  }
+
+  /**
    * Returns the configuration the engine runs with.
    *
    * @return the configuration
@@ -420,6 +534,8 @@ public final class ScalingEngine implements AutoCloseable {
     private boolean dryRun;
     private boolean legacyRouting;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private @Nullable Executor historyExecutor;
+    private Duration policyStateInterval = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -669,6 +785,36 @@ public final class ScalingEngine implements AutoCloseable {
         throw new IllegalArgumentException("shutdownTimeout must not be negative: " + timeout);
       }
       this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets where decision records and policy states are written to the state store; default a
+     * daemon thread the engine owns, which {@link ScalingEngine#close()} waits for (up to the
+     * shutdown timeout) and stops. An executor passed here is never shut down, and close() does not
+     * wait for it. The writes never run on the engine's own thread unless this executor does so.
+     *
+     * @param executor runs the writes, one at a time
+     * @return this builder
+     * @since 0.3
+     */
+    public Builder historyExecutor(Executor executor) {
+      this.historyExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets how often, at most, a policy's state ({@link
+     * io.dynamite.api.spi.ScalingPolicy#exportState()}) is exported after an evaluation and stored
+     * when it changed; default 10 s. It is exported once more when the engine is closed, so this is
+     * what a crash can lose of a policy's memory.
+     *
+     * @param interval positive
+     * @return this builder
+     * @since 0.3
+     */
+    public Builder policyStateInterval(Duration interval) {
+      this.policyStateInterval = positive(interval, "policyStateInterval");
       return this;
     }
 

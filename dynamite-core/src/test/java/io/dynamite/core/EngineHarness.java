@@ -13,10 +13,10 @@ import java.util.function.Consumer;
 
 /** An engine on testkit fakes, driven by a manual clock; fails the test at close on an internal engine error. */
 final class EngineHarness implements AutoCloseable {
-  final ManualClock clock = ManualClock.atDefaultStart();
-  final ManualScheduler scheduler = new ManualScheduler(clock);
+  final ManualClock clock;
+  final ManualScheduler scheduler;
   final FakeMetricSource metrics = new FakeMetricSource();
-  final FakeScalingTarget target = new FakeScalingTarget();
+  final FakeScalingTarget target;
   final InMemoryStateStore store;
   final RecordingListener events = new RecordingListener();
   final ScalingEngine engine;
@@ -26,6 +26,18 @@ final class EngineHarness implements AutoCloseable {
   }
 
   EngineHarness(DynamiteConfig config, InMemoryStateStore store, Consumer<ScalingEngine.Builder> customize) {
+    this(config, store, ManualClock.atDefaultStart(), new FakeScalingTarget(), customize);
+  }
+
+  /**
+   * An engine on a clock and a target that another harness used before: a restart of that engine
+   * (with the same store), with a scheduler of its own.
+   */
+  EngineHarness(DynamiteConfig config, InMemoryStateStore store, ManualClock clock, FakeScalingTarget target,
+      Consumer<ScalingEngine.Builder> customize) {
+    this.clock = clock;
+    this.scheduler = new ManualScheduler(clock);
+    this.target = target;
     this.store = store;
     ScalingEngine.Builder b = ScalingEngine.builder()
         .config(config)
@@ -34,6 +46,8 @@ final class EngineHarness implements AutoCloseable {
         .stateStore(store)
         .clock(clock)
         .scheduler(scheduler)
+        // decision history and policy states are written when the test moves the clock
+        .historyExecutor(scheduler)
         .listener(events);
     customize.accept(b);
     this.engine = b.build();

@@ -138,7 +138,8 @@ final class Daemon {
 
     EtcdLeadership leadership = EtcdLeadership.builder().connection(connection).build();
     resources.push(leadership);
-    EtcdStateStore.Builder storeBuilder = EtcdStateStore.builder().connection(connection).fencedBy(leadership);
+    EtcdStateStore.Builder storeBuilder = EtcdStateStore.builder().connection(connection).fencedBy(leadership)
+        .historyCapacity(settings.historySize);
     if (v2 && settings.etcdUser == null) {
       // the original wrote /_dynamite through the v2 API: adopt that tree when v3 has none
       storeBuilder.adoptFromV2(etcd.value().get(0));
@@ -208,9 +209,10 @@ final class Daemon {
           prometheus::scrape, () -> {
             history.recordIfDue(engine.snapshot(), java.time.Duration.ofSeconds(1)); // a fresh point for a fresh page
             return history.toJson();
-          });
+          }, service -> StatusJson.history(engine, service));
       resources.push(status);
-      log.info("status page http://127.0.0.1:{}/ (JSON at /status, Prometheus metrics at /metrics)", status.port());
+      log.info("status page http://127.0.0.1:{}/ (JSON at /status, decision history at /decisions, Prometheus metrics"
+          + " at /metrics)", status.port());
     }
     String signal = terminated.join();
     log.info("{} received: finishing the action in flight (up to {}s), resigning leadership", signal, settings.shutdownTimeoutSeconds);

@@ -55,6 +55,7 @@ final class DaemonSettings {
   final MetricMode metricsMode;
   final int statusPort;
   final int shutdownTimeoutSeconds;
+  final int historySize;
   final List<String> notes;
 
   private DaemonSettings(RunOptions o, Map<String, String> env, List<String> notes) {
@@ -181,6 +182,10 @@ final class DaemonSettings {
       throw new UsageException("--shutdown-timeout: must not be negative, got " + o.shutdownTimeoutSeconds);
     }
     shutdownTimeoutSeconds = o.shutdownTimeoutSeconds;
+    if (o.historySize < 1 || o.historySize > 10_000) {
+      throw new UsageException("--history-size: expected 1..10000, got " + o.historySize);
+    }
+    historySize = o.historySize;
     if (!production && env.containsKey("DYNAMITE_ENVIRONMENT")
         && !Set.of("DEVELOPMENT", "TEST").contains(environment.trim().toUpperCase(Locale.ROOT))) {
       notes.add("DYNAMITE_ENVIRONMENT=" + environment + " is not PRODUCTION, DEVELOPMENT or TEST; no default paths apply");

@@ -85,6 +85,11 @@ final class RunOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int statusPort = DaemonSettings.DEFAULT_STATUS_PORT;
 
+  @Option(names = "--history-size", paramLabel = "N", defaultValue = "200",
+      description = "How many decision records etcd keeps per service, under /_dynamite/history "
+          + "(1..10000, default: ${DEFAULT-VALUE}).")
+  int historySize = 200;
+
   @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "30",
       description = "On SIGTERM, how long to wait for the action in flight (default: ${DEFAULT-VALUE}).")
   int shutdownTimeoutSeconds = 30;

@@ -143,6 +143,8 @@ class CommandLineTest {
       "--metrics-mode|eat|--metrics-mode: expected consume or shared",
       "--status-port|70000|--status-port: expected 0..65535",
       "--status-port|abc|Invalid value for option '--status-port'",
+      "--history-size|0|--history-size: expected 1..10000, got 0",
+      "--history-size|10001|--history-size: expected 1..10000, got 10001",
       "--plugins|/does/not/exist|--plugins: /does/not/exist is not a directory",
       "--etcd-ca|/does/not/exist|--etcd-ca: /does/not/exist is not a readable file"})
   void badValuesExitWithCode2AndNameTheFlag(String flag, String value, String message) {
@@ -189,7 +191,7 @@ class CommandLineTest {
     assertThat(r.code()).isZero();
     for (String s : List.of("--config_file", "--service_folder", "--etcd_endpoint", "--fleet_endpoint", "--etcd=URL", "--etcd-ca",
         "--etcd-cert", "--etcd-key", "--etcd-user", "--etcd-password-file", "--fleet=URL", "--dry-run", "--plugins", "--log-level",
-        "--metrics-api", "--metrics-mode", "--status-port", "ETCD_ENDPOINT", "FLEET_IP", "FLEET_PORT", "DYNAMITE_ENVIRONMENT",
+        "--metrics-api", "--metrics-mode", "--status-port", "--history-size", "ETCD_ENDPOINT", "FLEET_IP", "FLEET_PORT", "DYNAMITE_ENVIRONMENT",
         "demo", "status", "validate")) {
       assertThat(r.out()).as(s).contains(s);
     }

@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  *       described on {@link ScalingDecision}. A {@link ScalingDecision.Hold} is no recommendation.
  *   <li>Throwing is allowed and isolated: the engine counts the failure, reports it as an event and
  *       keeps evaluating the other policies and services.
+ *   <li>Memory that must survive a restart or a failover (windows, cooldowns, learned history) is
+ *       handed to the engine as text with {@link #exportState()} and handed back with {@link
+ *       #restoreState(String)}; the engine keeps it in the {@link StateStore}.
  * </ul>
  *
  * @since 0.1
@@ -86,4 +89,40 @@ public interface ScalingPolicy {
   default MetricHealth metricHealth() {
     return MetricHealth.NONE;
   }
+
+  /**
+   * Exports the policy's memory so that another engine, or this one after a restart, can go on
+   * where it stopped. The engine asks on its own thread after an evaluation, at most once per
+   * policy-state interval (10 s by default) while it leads, and once more when it is closed; it
+   * stores the text when it differs from the last one stored ({@link
+   * StateStore#savePolicyState}), off the engine thread. So after a crash the restored memory may
+   * miss up to one interval of evaluations; after an orderly stop it misses nothing. A dry run
+   * never stores it.
+   *
+   * <p>The text is the policy's own format (JSON is a good choice); it should carry a version or
+   * the settings it depends on, so that {@link #restoreState} can recognise text it cannot use. It
+   * must be at most {@link StateStore#MAX_POLICY_STATE_BYTES} bytes of UTF-8: a larger text is not
+   * stored, and the engine reports that once per policy.
+   *
+   * <p>A policy that wraps another must forward this method and {@link #restoreState}.
+   *
+   * @return the memory as text, or null (the default) if the policy keeps nothing worth restoring
+   * @since 0.3
+   */
+  default @Nullable String exportState() {
+    return null;
+  }
+
+  /**
+   * Replaces the policy's memory with one it exported earlier. The engine calls it on its own
+   * thread when it gains leadership, before the first evaluation of that term, and only if a state
+   * is stored for this policy's id; the text may come from an older version, from other settings,
+   * or from another process. The policy takes what it can use and ignores the rest; it may throw
+   * (the engine reports the failure and the policy keeps the memory it had). Times in the text are
+   * engine-clock times of the engine that exported it.
+   *
+   * @param state a text returned by {@link #exportState()}
+   * @since 0.3
+   */
+  default void restoreState(String state) {}
 }

@@ -179,7 +179,13 @@ public final class FakeFleetProfile {
   public record Range(Duration min, Duration max) {
     static final Range ZERO = new Range(Duration.ZERO, Duration.ZERO);
 
-    /** Validates the bounds. */
+    /**
+     * Validates the bounds.
+     *
+     * @param min the shortest, zero or positive
+     * @param max the longest, at least {@code min}
+     * @throws IllegalArgumentException if {@code min} is negative or above {@code max}
+     */
     public Range {
       Objects.requireNonNull(min, "min");
       Objects.requireNonNull(max, "max");

@@ -272,6 +272,18 @@ public final class MetricHealthGuard implements ScalingPolicy {
     return next;
   }
 
+  /** Forwards to the wrapped policy: its memory is what survives a restart. */
+  @Override
+  public @Nullable String exportState() {
+    return delegate.exportState();
+  }
+
+  /** Forwards to the wrapped policy. */
+  @Override
+  public void restoreState(String state) {
+    delegate.restoreState(state);
+  }
+
   @Override
   public String describeState() {
     String inner = delegate.describeState();

@@ -5,9 +5,11 @@ import io.dynamite.api.PolicyInput;
 import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.spi.ScalingPolicy;
 import io.dynamite.core.policy.SettingsReader;
+import io.dynamite.core.policy.StateJson;
 import io.dynamite.core.policy.predictive.SeasonalMemory.Forecast;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +25,11 @@ import org.jspecify.annotations.Nullable;
  * floor it would set.
  *
  * <p>It asks to be evaluated at the next bucket boundary, so the floor moves in time even without
- * samples. The memory is not persisted: after a restart the history starts again.
+ * samples. The memory survives a restart and a failover: {@link #exportState()} hands the engine
+ * the remembered peaks and the time of the first observation (JSON, version 1), {@link
+ * #restoreState(String)} takes them back, unless the season, resolution, history_seasons or time
+ * zone changed since. A memory larger than the store's limit for a policy state (64 KiB, about
+ * 4,000 remembered values) is not kept: the engine reports it, and a restart starts afresh.
  *
  * <p>Not thread-safe; the engine calls it from one thread.
  */
@@ -110,6 +116,46 @@ final class PredictivePolicy implements ScalingPolicy {
   @Override
   public @Nullable Instant nextEvaluation() {
     return next;
+  }
+
+  /**
+   * Exports the remembered peaks with the times of the first and the last observation.
+   *
+   * @return the state, or null before the first observation
+   */
+  @Override
+  public @Nullable String exportState() {
+    if (firstObservation == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder(1024);
+    b.append("{\"version\":1,\"first_observation\":\"").append(firstObservation)
+        .append("\",\"last_observation\":\"").append(lastObservation).append("\",");
+    memory.write(b);
+    return b.append('}').toString();
+  }
+
+  /**
+   * Restores the remembered peaks and the first observation (so {@code min_history} counts from
+   * the original start).
+   *
+   * @param state a text from {@link #exportState()}
+   * @throws IllegalArgumentException if the text is not such a state or was kept for another
+   *     season layout; the memory is then unchanged
+   */
+  @Override
+  public void restoreState(String state) {
+    Map<String, Object> m = StateJson.parseObject(state);
+    long version = StateJson.whole(StateJson.required(m, "version"), "version");
+    if (version != 1) {
+      throw new IllegalArgumentException("unknown state version " + version + " (this version reads 1)");
+    }
+    Instant first = StateJson.instant(StateJson.required(m, "first_observation"), "first_observation");
+    Instant last = StateJson.instant(StateJson.required(m, "last_observation"), "last_observation");
+    memory.read(m);
+    firstObservation = first;
+    lastObservation = last;
+    this.state = "restored history from " + first;
   }
 
   @Override

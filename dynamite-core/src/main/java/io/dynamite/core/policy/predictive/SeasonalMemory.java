@@ -1,11 +1,14 @@
 package io.dynamite.core.policy.predictive;
 
+import io.dynamite.core.policy.StateJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * history_seasons} seasons. Bounded: buckets times seasons doubles. Buckets follow local time in
  * the configured zone, so a daily peak at 09:00 local stays in its bucket across daylight-saving
  * changes (the one-hour day of a change simply has one bucket less or more).
+ *
+ * <p>{@link #write} and {@link #read} turn the buckets that hold something into JSON members and
+ * back, for the policy's exported state.
  */
 final class SeasonalMemory {
   private final PredictiveSettings.Season season;
@@ -129,5 +135,93 @@ final class SeasonalMemory {
 
   int buckets() {
     return counts.length;
+  }
+
+  /**
+   * Appends {@code "layout":{...},"buckets":[...]} (the non-empty buckets) to a JSON object being
+   * written: per bucket {@code [index, count, position, open season or null, open peak, [values]]}.
+   */
+  void write(StringBuilder b) {
+    b.append("\"layout\":").append(layout()).append(",\"buckets\":[");
+    boolean first = true;
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0 && openSeason[i] == Long.MIN_VALUE) {
+        continue;
+      }
+      b.append(first ? "" : ",").append('[').append(i).append(',').append(counts[i]).append(',').append(positions[i])
+          .append(',').append(openSeason[i] == Long.MIN_VALUE ? "null" : Long.toString(openSeason[i]))
+          .append(',').append(openPeak[i]).append(",[");
+      for (int k = 0; k < counts[i]; k++) {
+        b.append(k == 0 ? "" : ",").append(values[i][k]);
+      }
+      b.append("]]");
+      first = false;
+    }
+    b.append(']');
+  }
+
+  /** What the buckets mean: a stored memory fits only the same layout. */
+  private String layout() {
+    return "{\"season\":\"" + season + "\",\"resolution_minutes\":" + resolutionMinutes + ",\"history_seasons\":"
+        + keep + ",\"zone\":\"" + zone.getId() + "\"}";
+  }
+
+  /**
+   * Replaces the memory with the buckets of a parsed state written by {@link #write}.
+   *
+   * @throws IllegalArgumentException if the state was written for another layout (season,
+   *     resolution, history_seasons, time zone) or is malformed; the memory is then unchanged
+   */
+  void read(Map<String, Object> state) {
+    Object layout = StateJson.required(state, "layout");
+    String stored = layout instanceof Map<?, ?> l ? layoutOf(l) : String.valueOf(layout);
+    if (!layout().equals(stored)) {
+      throw new IllegalArgumentException("the stored history was kept for another season, resolution, history_seasons"
+          + " or timezone (" + stored + "; now " + layout() + "); starting afresh");
+    }
+    int n = counts.length;
+    double[][] v = new double[n][keep];
+    int[] c = new int[n];
+    int[] p = new int[n];
+    long[] os = new long[n];
+    double[] op = new double[n];
+    java.util.Arrays.fill(os, Long.MIN_VALUE);
+    for (Object o : StateJson.list(StateJson.required(state, "buckets"), "buckets")) {
+      List<?> e = StateJson.list(o, "bucket");
+      if (e.size() != 6) {
+        throw new IllegalArgumentException("a bucket must have 6 elements: " + e);
+      }
+      int i = StateJson.integer(e.get(0), "bucket index");
+      if (i < 0 || i >= n) {
+        throw new IllegalArgumentException("bucket index out of range: " + i);
+      }
+      c[i] = StateJson.integer(e.get(1), "bucket count");
+      p[i] = StateJson.integer(e.get(2), "bucket position");
+      if (c[i] < 0 || c[i] > keep || p[i] < 0 || p[i] >= keep) {
+        throw new IllegalArgumentException("bucket " + i + " has count " + c[i] + " and position " + p[i]
+            + " for history_seasons " + keep);
+      }
+      os[i] = e.get(3) == null ? Long.MIN_VALUE : StateJson.whole(e.get(3), "open season");
+      op[i] = StateJson.number(e.get(4), "open peak");
+      List<?> vals = StateJson.list(e.get(5), "bucket values");
+      if (vals.size() != c[i]) {
+        throw new IllegalArgumentException("bucket " + i + " has " + vals.size() + " values for count " + c[i]);
+      }
+      for (int k = 0; k < vals.size(); k++) {
+        v[i][k] = StateJson.number(vals.get(k), "bucket value");
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(v[i], 0, values[i], 0, keep);
+    }
+    System.arraycopy(c, 0, counts, 0, n);
+    System.arraycopy(p, 0, positions, 0, n);
+    System.arraycopy(os, 0, openSeason, 0, n);
+    System.arraycopy(op, 0, openPeak, 0, n);
+  }
+
+  private static String layoutOf(Map<?, ?> l) {
+    return "{\"season\":\"" + l.get("season") + "\",\"resolution_minutes\":" + l.get("resolution_minutes")
+        + ",\"history_seasons\":" + l.get("history_seasons") + ",\"zone\":\"" + l.get("zone") + "\"}";
   }
 }

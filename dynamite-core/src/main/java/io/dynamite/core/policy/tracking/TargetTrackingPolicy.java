@@ -40,8 +40,12 @@ import org.jspecify.annotations.Nullable;
  * <p>The {@link ScalingHistory} lives in this instance: the recommendation of every evaluation,
  * and a scale event whenever the outcome handed back in {@link PolicyInput#previous()} shows that
  * the engine applied this policy's recommendation ({@link PolicyOutcome.Kind#APPLIED} or {@link
- * PolicyOutcome.Kind#CLAMPED}), for the count the engine settled on. It is not persisted: after a
- * restart the history starts again (which makes a scale-down wait one full window).
+ * PolicyOutcome.Kind#CLAMPED}), for the count the engine settled on. It survives a restart and a
+ * failover: {@link #exportState()} hands the engine the part of it that can still change a result
+ * (see {@code HistoryText}) and {@link #restoreState(String)} takes it back, so the stabilization
+ * windows and rate limits go on where they were instead of starting again. A change recommended in
+ * the last evaluation before a crash whose outcome was never reported is not recorded as a scale
+ * event.
  *
  * <p>Not thread-safe; the engine calls it from one thread.
  *
@@ -62,6 +66,8 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
   /** The count the service had when that change was recommended. */
   private int pendingFrom;
   private @Nullable Instant next;
+  /** The time of the latest evaluation, the reference for what the exported state leaves out. */
+  private @Nullable Instant lastEvaluated;
 
   /**
    * Creates a policy.
@@ -88,6 +94,7 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
   @Override
   public ScalingDecision evaluate(PolicyInput input) {
     Instant now = input.now();
+    lastEvaluated = now;
     next = null;
     absorb(input.previous());
     ServiceView view = input.service();
@@ -121,6 +128,38 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
   @Override
   public @Nullable Instant nextEvaluation() {
     return next;
+  }
+
+  /**
+   * Exports the scale-event and recommendation history (version 1 JSON, see {@code HistoryText}),
+   * without what can no longer change a result.
+   *
+   * @return the state, or null before the first evaluation
+   */
+  @Override
+  public @Nullable String exportState() {
+    Instant at = lastEvaluated;
+    if (at == null) {
+      return null;
+    }
+    Behavior b = settings.behavior();
+    Duration up = b.scaleUp().stabilizationWindow();
+    Duration down = b.scaleDown().stabilizationWindow();
+    Duration keep = up == null || down == null ? null : up.compareTo(down) >= 0 ? up : down;
+    return HistoryText.write(history, at, keep);
+  }
+
+  /**
+   * Replaces the history with an exported one. A change this instance recommended and still waits
+   * for is forgotten: its outcome belongs to the engine that exported the state.
+   *
+   * @param state a text from {@link #exportState()}
+   * @throws IllegalArgumentException if the text is not such a state; the history is unchanged
+   */
+  @Override
+  public void restoreState(String state) {
+    history = HistoryText.read(state);
+    pendingAt = null;
   }
 
   @Override

@@ -1,0 +1,138 @@
+package io.dynamite.core.policy.tracking;
+
+import io.dynamite.core.policy.StateJson;
+import io.dynamite.core.policy.tracking.ScalingHistory.ScaleEvent;
+import io.dynamite.core.policy.tracking.ScalingHistory.TimedRecommendation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link ScalingHistory} as the text the {@code target-tracking} policy keeps in the state store,
+ * and back:
+ *
+ * <pre>
+ * {"version":1,"started":true,"scaled_to_zero":false,
+ *  "recommendations":[[5,"2015-06-18T08:00:01Z"],...],
+ *  "scale_ups":[[3,"2015-06-18T08:00:01Z"],...],"scale_downs":[...]}
+ * </pre>
+ *
+ * <p>Only what can still change a future result is written, so the text stays small however often
+ * the policy is evaluated: recommendations that left both stabilization windows, scale events
+ * outdated for every rate policy, and every recommendation dominated by a later one in both
+ * directions (a later one at least as high keeps the scale-down window's maximum, a later one at
+ * most as high the scale-up window's minimum, for as long as the earlier one could). Entries come
+ * back in time order; the slot order HPA reuses does not change any result. Stateless.
+ */
+final class HistoryText {
+  static final int VERSION = 1;
+
+  private HistoryText() {}
+
+  /**
+   * The text of a history as of {@code now}.
+   *
+   * @param keepFor the longest stabilization window: older recommendations are left out
+   */
+  static String write(ScalingHistory h, Instant now, @Nullable Duration keepFor) {
+    StringBuilder b = new StringBuilder(256);
+    b.append("{\"version\":").append(VERSION)
+        .append(",\"started\":").append(h.started())
+        .append(",\"scaled_to_zero\":").append(h.scaledToZero())
+        .append(",\"recommendations\":[");
+    List<TimedRecommendation> recs = relevant(h.recommendations(), keepFor == null ? null : now.minus(keepFor));
+    for (int i = 0; i < recs.size(); i++) {
+      TimedRecommendation r = recs.get(i);
+      b.append(i == 0 ? "" : ",").append('[').append(r.replicas()).append(",\"").append(r.at()).append("\"]");
+    }
+    b.append("],\"scale_ups\":");
+    events(b, h.scaleUpEvents());
+    b.append(",\"scale_downs\":");
+    events(b, h.scaleDownEvents());
+    return b.append('}').toString();
+  }
+
+  private static void events(StringBuilder b, List<ScaleEvent> events) {
+    b.append('[');
+    boolean first = true;
+    for (ScaleEvent e : events) {
+      if (!e.outdated()) {
+        b.append(first ? "" : ",").append('[').append(e.change()).append(",\"").append(e.at()).append("\"]");
+        first = false;
+      }
+    }
+    b.append(']');
+  }
+
+  /**
+   * The recommendations that can still matter, oldest first: newer than {@code cutoff}, and not
+   * dominated in both directions by a later (or equally old, already kept) one.
+   */
+  static List<TimedRecommendation> relevant(List<TimedRecommendation> recs, @Nullable Instant cutoff) {
+    List<TimedRecommendation> byTime = new ArrayList<>(recs);
+    byTime.sort(Comparator.comparing(TimedRecommendation::at));
+    List<TimedRecommendation> kept = new ArrayList<>();
+    int maxLater = Integer.MIN_VALUE;
+    int minLater = Integer.MAX_VALUE;
+    for (int i = byTime.size() - 1; i >= 0; i--) {
+      TimedRecommendation r = byTime.get(i);
+      if (cutoff != null && r.at().isBefore(cutoff)) {
+        break; // this and every older one are out of both windows for good
+      }
+      if (r.replicas() > maxLater || r.replicas() < minLater) {
+        kept.add(r);
+      }
+      maxLater = Math.max(maxLater, r.replicas());
+      minLater = Math.min(minLater, r.replicas());
+    }
+    java.util.Collections.reverse(kept);
+    return kept;
+  }
+
+  /**
+   * Reads a text written by {@link #write}.
+   *
+   * @throws IllegalArgumentException if it is not one, with what is wrong
+   */
+  static ScalingHistory read(String text) {
+    Map<String, Object> m = StateJson.parseObject(text);
+    long version = StateJson.whole(StateJson.required(m, "version"), "version");
+    if (version != VERSION) {
+      throw new IllegalArgumentException("unknown state version " + version + " (this version reads " + VERSION + ")");
+    }
+    List<TimedRecommendation> recs = new ArrayList<>();
+    for (Object o : StateJson.list(StateJson.required(m, "recommendations"), "recommendations")) {
+      List<?> pair = pair(o, "recommendation");
+      recs.add(new TimedRecommendation(StateJson.integer(pair.get(0), "recommendation count"),
+          StateJson.instant(pair.get(1), "recommendation time")));
+    }
+    return new ScalingHistory(StateJson.bool(StateJson.required(m, "started"), "started"), recs,
+        events(m, "scale_ups"), events(m, "scale_downs"),
+        StateJson.bool(StateJson.required(m, "scaled_to_zero"), "scaled_to_zero"));
+  }
+
+  private static List<ScaleEvent> events(Map<String, Object> m, String key) {
+    List<ScaleEvent> out = new ArrayList<>();
+    for (Object o : StateJson.list(StateJson.required(m, key), key)) {
+      List<?> pair = pair(o, key);
+      int change = StateJson.integer(pair.get(0), key + " change");
+      if (change <= 0) {
+        throw new IllegalArgumentException(key + " change must be positive: " + change);
+      }
+      out.add(new ScaleEvent(change, StateJson.instant(pair.get(1), key + " time"), false));
+    }
+    return out;
+  }
+
+  private static List<?> pair(Object o, String what) {
+    List<?> l = StateJson.list(o, what);
+    if (l.size() != 2) {
+      throw new IllegalArgumentException(what + " must be [count, time]: " + l);
+    }
+    return l;
+  }
+}
