@@ -83,6 +83,11 @@ class ChaosIT {
   private static final Map<String, List<Long>> FAILOVER_MS = new TreeMap<>(); // kind -> samples
   private static final Map<String, int[]> TALLY = new TreeMap<>(); // scenario -> {runs, violations}
   private static final long CAMPAIGN_START = System.nanoTime();
+  // bounds for waits, not figures: on a machine shared with other builds a daemon's JVM can take
+  // most of a minute to start, and a failover far longer than its usual 5 s
+  private static final Duration STARTUP = Duration.ofSeconds(180);
+  private static final Duration TAKEOVER = Duration.ofSeconds(120);
+  private static final Duration SETTLE = Duration.ofSeconds(180);
 
   @TempDir Path dir;
   private EtcdProcess etcd;
@@ -172,7 +177,7 @@ class ChaosIT {
     slots[0] = new DaemonSlot("d0");
     slots[1] = new DaemonSlot("d1");
     slots[0].start();
-    await("first leader").atMost(Duration.ofSeconds(60)).until(() -> leader() != null);
+    await("first leader").atMost(STARTUP).until(() -> leader() != null);
     slots[1].start();
     settleAndCheck("start-up");
     fleet.randomMutationFaults(0.15, SEED, Duration.ofMillis(800));
@@ -194,7 +199,7 @@ class ChaosIT {
   @Order(6)
   void crashPointsSigkillOfTheLeaderAtRandomPointsOfStartUpsAndScaleDowns() throws Exception {
     for (int run = 0; run < CRASH_POINTS; run++) {
-      DaemonSlot lead = await().atMost(Duration.ofSeconds(60)).until(this::leader, l -> l != null);
+      DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
       DaemonSlot standby = other(lead);
       int count = mains().size();
       boolean up = count <= 2 || (count < 5 && random.nextBoolean());
@@ -206,7 +211,7 @@ class ChaosIT {
       pause(random.nextInt(3000)); // a random point of it
       long t0 = System.nanoTime();
       lead.process.kill();
-      await("standby takes over").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+      await("standby takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
           .until(standby::leadingAndReady);
       failover("sigkill", t0);
       lead.start(); // the killed one comes back as the standby
@@ -219,18 +224,18 @@ class ChaosIT {
   @Order(5)
   void failoversTheLeaderKilledAndItsSuccessorKilledDuringItsRecovery() throws Exception {
     for (int run = 0; run < FAILOVERS; run++) {
-      DaemonSlot first = await().atMost(Duration.ofSeconds(60)).until(this::leader, l -> l != null);
+      DaemonSlot first = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
       breach();
       pause(random.nextInt(2000));
       first.process.kill();
       first.start(); // back at once, as a candidate
-      DaemonSlot second = await("a successor is elected").atMost(Duration.ofSeconds(60))
+      DaemonSlot second = await("a successor is elected").atMost(TAKEOVER)
           .pollInterval(Duration.ofMillis(5)).until(this::electedLeader, l -> l != null);
       pause(random.nextInt(200)); // within its recovery, or just after
       second.process.kill();
       long t0 = System.nanoTime();
       DaemonSlot third = other(second);
-      await("the third takes over").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+      await("the third takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
           .until(third::leadingAndReady);
       failover("double-kill", t0);
       second.start();
@@ -243,19 +248,19 @@ class ChaosIT {
   @Order(1)
   void v1ALeaderStoppedInTheMiddleOfAStartSendsNothingAfterTheStandbyTookOver() throws Exception {
     for (int run = 0; run < SCENARIO_RUNS; run++) {
-      DaemonSlot lead = await().atMost(Duration.ofSeconds(60)).until(this::leader, l -> l != null);
+      DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
       DaemonSlot standby = other(lead);
       // every mutating call answers late, so a start spends seconds among its PUTs
       fleet.randomMutationFaults(0, SEED, Duration.ofMillis(700));
       fleet.injectMutationFaults(repeat(FakeFleetServer.MutationFault.APPLY_THEN_HANG, 12));
       int before = fleet.requests().size();
       breach();
-      await("a start is under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+      await("a start is under way").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
           .until(() -> fleet.requests().subList(before, fleet.requests().size()).stream().anyMatch(r -> r.method().equals("PUT")));
       pause(random.nextInt(1500));
       signal("STOP", lead.process);
       long t0 = System.nanoTime();
-      await("standby takes over").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+      await("standby takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
           .until(standby::leadingAndReady);
       failover("sigstop", t0);
       pause(1000); // the new leader's recovery acts
@@ -271,7 +276,7 @@ class ChaosIT {
   @Order(2)
   void v2EtcdAwayFiveToThirtySecondsAndTheSameDaemonReElected() throws Exception {
     for (int run = 0; run < SCENARIO_RUNS; run++) {
-      DaemonSlot lead = await().atMost(Duration.ofSeconds(60)).until(this::leader, l -> l != null);
+      DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
       DaemonSlot standby = other(lead);
       standby.process.close(); // the same daemon must win again
       standby.process = null;
@@ -340,7 +345,7 @@ class ChaosIT {
       while (mains().size() < 3) {
         int n = mains().size();
         breach();
-        await("scale-up to " + (n + 1)).atMost(Duration.ofSeconds(60)).until(() -> mains().size() > n);
+        await("scale-up to " + (n + 1)).atMost(TAKEOVER).until(() -> mains().size() > n);
       }
       settleAndCheck("V4 late-delete (prepared)");
       String victim = highest();
@@ -348,7 +353,7 @@ class ChaosIT {
       int from = fleet.requests().size();
       fleet.injectUnitFault(main, FakeFleetServer.MutationFault.HANG_THEN_APPLY, V4_HANG);
       scaleDown(victim);
-      await("the DELETE of " + main + " is held").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+      await("the DELETE of " + main + " is held").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
           .until(() -> deletesOf(main, from) >= 1);
       long held = System.nanoTime();
       // the client times out and retries; the retry removes it; the stop completes and frees the number
@@ -412,7 +417,7 @@ class ChaosIT {
     List<String> v = new ArrayList<>();
     int[] left = {SAMPLES_AFTER_RESTART};
     try {
-      await(scenario + ": samples written after the restart consumed").atMost(Duration.ofSeconds(60))
+      await(scenario + ": samples written after the restart consumed").atMost(SETTLE)
           .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
             left[0] = leaves(dirPath);
             return left[0] == 0;
@@ -551,7 +556,7 @@ class ChaosIT {
   private void settleAndCheck(String scenario) {
     List<String> last = new ArrayList<>();
     try {
-      await(scenario + ": settled with the invariants holding").atMost(Duration.ofSeconds(120))
+      await(scenario + ": settled with the invariants holding").atMost(SETTLE)
           .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
             last.clear();
             last.addAll(violations());
