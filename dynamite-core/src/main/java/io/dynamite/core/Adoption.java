@@ -29,6 +29,15 @@ import org.jspecify.annotations.Nullable;
  * wiped store): its start is finished instead, through an ordinary start of the same plan, which
  * the target performs idempotently (and undoes if it fails).
  *
+ * <p><b>Attached units without their main unit</b> ({@link #fragment}): a unit named {@code
+ * A@<n>.service}, A an attached service of exactly one template service S that passes 1 and 3 (n in
+ * S's numbering, held by no instance), whose main unit {@code S@<n>.service} is not listed and none
+ * of whose units the engine knows, is what is left of an instance of S (a start cut off between its
+ * attached units and its main unit whose intent was lost with a wiped store, or a main unit that
+ * vanished while no record said whose it was). Such units are removed ({@link #clean}), whatever
+ * their health, so that attached units always match their main unit; if the main unit appears
+ * before that, the instance is complete and the rule above applies to it instead.
+ *
  * <p>Only names and health are compared: a target's listing carries no unit file, so a unit with
  * the right name and other contents is adopted too (the fleet target would refuse to start over
  * it, and stopping it removes only these names). Anything that fails the rule is left untouched.
@@ -48,6 +57,90 @@ final class Adoption {
     boolean adoptable() {
       return refusal == null;
     }
+  }
+
+  /**
+   * Attached units of an instance of a service whose main unit is not on the target.
+   *
+   * @param service the service the instance would belong to
+   * @param plan the instance
+   * @param present the plan's attached units that the target lists
+   */
+  record Fragment(ServiceState service, InstancePlan plan, java.util.List<String> present) {}
+
+  /**
+   * Examines one unit the engine does not know as an attached unit left without its main unit.
+   *
+   * @param services the engine's services
+   * @param unit the unit's name
+   * @param units everything the target listed, by name
+   * @param known every unit name of the engine's instances (and, at recovery, of the records)
+   * @return the instance it is a remnant of, or null if it is none (or not only one service's)
+   */
+  static @Nullable Fragment fragment(Iterable<ServiceState> services, String unit, Map<String, UnitStatus> units,
+      Set<String> known) {
+    Fragment found = null;
+    for (ServiceState s : services) {
+      ServiceConfig c = s.config;
+      if (!c.isTemplate() || c.isAttached() || !c.adoptUnknown() || c.baseNumber() == null
+          || c.portsPerInstance() == null || c.maxInstance() == null) {
+        continue;
+      }
+      for (ServiceConfig a : s.attached) {
+        int n = number(a.id().name(), unit);
+        if (n < 0 || !inNumbering(c, n)) {
+          continue;
+        }
+        if (found != null) {
+          return null; // an attached service shared by two services: whose remnant it is is unclear
+        }
+        for (Instance i : s.all()) {
+          if (i.number() == n) {
+            return null;
+          }
+        }
+        InstancePlan plan = s.plan(n);
+        if (units.containsKey(plan.id().unitName())) {
+          return null; // the main unit is there: a whole instance, for examine()
+        }
+        java.util.List<String> present = new java.util.ArrayList<>();
+        for (String u : plan.unitNames()) {
+          if (known.contains(u)) {
+            return null;
+          }
+          if (units.containsKey(u)) {
+            present.add(u);
+          }
+        }
+        found = new Fragment(s, plan, java.util.List.copyOf(present));
+      }
+    }
+    return found;
+  }
+
+  private static boolean inNumbering(ServiceConfig c, int n) {
+    long k = (long) n - c.baseNumber();
+    return k >= 0 && k % c.portsPerInstance() == 0 && k / c.portsPerInstance() < c.maxInstance();
+  }
+
+  /**
+   * Removes the units of a fragment: claims its number (so that no start takes it meanwhile) and
+   * stops the whole plan as an instance being rolled back, which frees the number once every unit
+   * is gone and is retried with backoff until then.
+   *
+   * @return the instance being removed, or null if its number could not be claimed
+   */
+  static @Nullable Instance clean(Fragment f, ActionRunner runner, java.time.Instant now) {
+    ServiceState s = f.service();
+    if (!s.claim(f.plan().number())) {
+      return null;
+    }
+    Instance inst = new Instance(f.plan(), Instance.Phase.ROLLING_BACK, now);
+    inst.reason = "attached unit(s) " + f.present() + " without their main unit " + f.plan().id().unitName()
+        + "; removing them";
+    s.add(inst);
+    runner.stopUnits(s, inst, true);
+    return inst;
   }
 
   /**
@@ -71,8 +164,7 @@ final class Adoption {
       if (n < 0) {
         continue;
       }
-      long k = (long) n - c.baseNumber();
-      if (k < 0 || k % c.portsPerInstance() != 0 || k / c.portsPerInstance() >= c.maxInstance()) {
+      if (!inNumbering(c, n)) {
         return null; // S@<n> with a number outside S's numbering: not one of S's instances
       }
       InstancePlan plan = s.plan(n);

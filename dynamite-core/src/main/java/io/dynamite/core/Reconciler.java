@@ -20,8 +20,10 @@ import java.util.Set;
  * Adoption}'s rule, {@code adopt_unknown} true) is adopted as a running instance and recorded when
  * two consecutive reconciliations list it unknown and adoptable; the second sighting guards against
  * a listing taken before one of the engine's own stops completed, whose units would otherwise be
- * adopted back. Every other unit named like Dynamite's is reported once and left untouched.
- * Engine thread only.
+ * adopted back. Attached units whose main unit is absent ({@link Adoption#fragment}) are removed
+ * when two consecutive reconciliations list them so, for the same reason (and a main unit that
+ * appears in between makes them a whole instance, adopted by the rule above). Every other unit
+ * named like Dynamite's is reported once and left untouched. Engine thread only.
  */
 final class Reconciler {
   private final DynamiteConfig config;
@@ -31,6 +33,8 @@ final class Reconciler {
   private final Set<String> reportedUnknown = new HashSet<>();
   /** Adoptable look-alikes seen by the previous reconciliation. */
   private Set<String> seenAdoptable = new HashSet<>();
+  /** Main unit names of the attached units without main unit seen by the previous reconciliation. */
+  private Set<String> seenFragments = new HashSet<>();
 
   Reconciler(DynamiteConfig config, Iterable<ServiceState> services, ActionRunner runner, Recorder recorder) {
     this.config = config;
@@ -96,6 +100,29 @@ final class Reconciler {
         });
       }
     }
+    Set<String> fragments = new HashSet<>();
+    for (String name : unknown) {
+      if (known.contains(name) || awaiting.contains(name)) {
+        continue;
+      }
+      Adoption.Fragment f = Adoption.fragment(services, name, units, known);
+      if (f == null) {
+        continue;
+      }
+      String main = f.plan().id().unitName();
+      if (!seenFragments.contains(main)) {
+        fragments.add(main); // removed if the next reconciliation still lists them so
+        awaiting.addAll(f.present());
+        continue;
+      }
+      if (Adoption.clean(f, runner, now) != null) {
+        known.addAll(f.plan().unitNames());
+        for (String u : f.present()) {
+          recorder.drift(u, EngineEvent.DriftDetected.Drift.UNKNOWN, "attached unit of service " + f.service().id()
+              + " without its main unit " + main + ", listed so by two reconciliations; removing it");
+        }
+      }
+    }
     for (String name : unknown) {
       if (known.contains(name) || awaiting.contains(name)) {
         continue;
@@ -108,6 +135,7 @@ final class Reconciler {
       }
     }
     seenAdoptable = adoptable;
+    seenFragments = fragments;
   }
 
   private boolean looksManaged(String unit) {

@@ -23,10 +23,12 @@ import org.jspecify.annotations.Nullable;
  * Rebuilds every service's state when leadership is won: from the stored records and intents, and
  * from the units the target lists. Every piece of per-service state (instances, number table,
  * backoff) is reset first, so a re-election in the same process starts from the truth and leaks
- * nothing. A recorded instance whose unit is gone is forgotten; an interrupted start whose units
- * all run is completed; any other interrupted action is undone. Units the store has no record of
- * (a wiped or foreign store) that match a service's template exactly are adopted as instances and
- * recorded, following {@link Adoption}'s rule; other units are left untouched. Engine thread only.
+ * nothing. A recorded instance whose main unit is gone is forgotten once what is left of it (its
+ * attached units) is removed; an interrupted start whose units all run is completed; any other
+ * interrupted action is undone. Units the store has no record of (a wiped or foreign store) that
+ * match a service's template exactly are adopted as instances and recorded, and attached units left
+ * without their main unit are removed, following {@link Adoption}'s rules; other units are left
+ * untouched. Engine thread only.
  */
 final class Recovery {
   private final DynamiteConfig config;
@@ -79,7 +81,17 @@ final class Recovery {
       }
       if (!byName.containsKey(r.id().unitName())) {
         recorder.drift(r.id().unitName(), EngineEvent.DriftDetected.Drift.GONE, "recorded instance has no unit on the target");
-        runner.safeWrite(s, "forget gone instance " + r.id(), st -> st.deleteInstance(r.id()));
+        InstancePlan plan = s.plan(r.number());
+        if (anyListed(plan, byName) && s.claim(r.number())) {
+          // its attached units still run: remove them before the number can be reused; the record
+          // is deleted once they are gone
+          Instance inst = new Instance(plan, Instance.Phase.ROLLING_BACK, now);
+          inst.reason = "main unit vanished; removing what is left of the instance";
+          s.add(inst);
+          runner.stopUnits(s, inst, true);
+        } else {
+          runner.safeWrite(s, "forget gone instance " + r.id(), st -> st.deleteInstance(r.id()));
+        }
         dropped++;
         continue;
       }
@@ -119,6 +131,7 @@ final class Recovery {
       rolledBack++;
     }
     List<Instance> lookAlikes = adoptLookAlikes(state, byName, now);
+    int remnants = cleanFragments(state, byName, now);
     summary.add(adopted + " instance(s) adopted, " + dropped + " gone, " + finished
         + " interrupted start(s) completed, " + rolledBack + " interrupted action(s) being undone");
     if (!lookAlikes.isEmpty()) {
@@ -127,6 +140,9 @@ final class Recovery {
         names.add(i.unitName());
       }
       summary.add(lookAlikes.size() + " unrecorded instance(s) adopted from the target " + names);
+    }
+    if (remnants > 0) {
+      summary.add(remnants + " instance remnant(s) of attached units without main unit being removed");
     }
     Map<String, Object> storedDoc = state.configuration();
     if (storedDoc != null && !storedDoc.equals(config.document())) {
@@ -151,16 +167,7 @@ final class Recovery {
    * records. Looks at the units in name order, so the outcome does not depend on listing order.
    */
   private List<Instance> adoptLookAlikes(StoredState state, Map<String, UnitStatus> byName, Instant now) {
-    Set<String> known = new HashSet<>();
-    for (ServiceState s : services.values()) {
-      for (Instance i : s.all()) {
-        known.addAll(i.plan.unitNames());
-      }
-    }
-    for (InstanceRecord r : state.instances()) {
-      known.add(r.id().unitName());
-      known.addAll(r.attachedUnits());
-    }
+    Set<String> known = knownUnits(state);
     List<Instance> out = new ArrayList<>();
     for (String unit : new java.util.TreeSet<>(byName.keySet())) {
       if (known.contains(unit)) {
@@ -188,6 +195,54 @@ final class Recovery {
       }
     }
     return out;
+  }
+
+  /**
+   * Removes attached units whose main unit is absent and that nothing accounts for (see {@link
+   * Adoption#fragment}): at recovery at once, since no action of this engine is under way.
+   */
+  private int cleanFragments(StoredState state, Map<String, UnitStatus> byName, Instant now) {
+    Set<String> known = knownUnits(state);
+    int cleaned = 0;
+    for (String unit : new java.util.TreeSet<>(byName.keySet())) {
+      if (known.contains(unit)) {
+        continue;
+      }
+      Adoption.Fragment f = Adoption.fragment(services.values(), unit, byName, known);
+      if (f != null && Adoption.clean(f, runner, now) != null) {
+        known.addAll(f.plan().unitNames());
+        for (String u : f.present()) {
+          recorder.drift(u, EngineEvent.DriftDetected.Drift.UNKNOWN, "attached unit of service " + f.service().id()
+              + " without its main unit " + f.plan().id().unitName() + " and without record; removing it");
+        }
+        cleaned++;
+      }
+    }
+    return cleaned;
+  }
+
+  /** Every unit name of the engine's instances and of the stored records. */
+  private Set<String> knownUnits(StoredState state) {
+    Set<String> known = new HashSet<>();
+    for (ServiceState s : services.values()) {
+      for (Instance i : s.all()) {
+        known.addAll(i.plan.unitNames());
+      }
+    }
+    for (InstanceRecord r : state.instances()) {
+      known.add(r.id().unitName());
+      known.addAll(r.attachedUnits());
+    }
+    return known;
+  }
+
+  private static boolean anyListed(InstancePlan plan, Map<String, UnitStatus> byName) {
+    for (String u : plan.unitNames()) {
+      if (byName.containsKey(u)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean allRunning(InstancePlan plan, Map<String, UnitStatus> byName) {

@@ -42,8 +42,16 @@ import org.slf4j.LoggerFactory;
  * instead of one request per event. (etcd's {@code stream=true} watches were tried and dropped:
  * etcd silently stops a streaming watcher that falls behind a burst.) Parsing,
  * buffering, ordering, poison handling and registrations are shared with the v3 source. A watch
- * whose index fell out of etcd's 1,000-event history lists again. Network failures are retried
- * with the configured backoff on an internal scheduler.
+ * whose index fell out of etcd's 1,000-event history lists again.
+ *
+ * <p>etcd restarts: a watch that loses its connection lists its directory again (retried with the
+ * configured backoff on an internal scheduler) instead of waiting again from its old index,
+ * because etcd may come back with other data. A wiped or replaced etcd is recognised by its index
+ * going back (each watch's headers and each listing are compared with the index already reached;
+ * a wiped etcd keeps its cluster id when it runs with the same name and peer URLs), by another
+ * cluster id, or by the checkpoint key that this source committed being gone or lower; the source
+ * then forgets the indexes it saw and takes every key the new data holds, so that no sample
+ * written after the restart is lost.
  *
  * <p>Commit per poll with new data: one PUT of the checkpoint (v2 key, default {@value
  * EtcdMetricSource#DEFAULT_CHECKPOINT_KEY}, in the v2 keyspace), then in consume mode one DELETE
@@ -73,8 +81,16 @@ public final class EtcdV2MetricSource implements MetricSource {
 
   private volatile boolean started;
   private volatile long checkpoint;
-  // written by the engine thread; volatile for monitoring reads
+  // written by the engine thread (commit) and the scheduler (reset), under storeLock; volatile for
+  // monitoring reads
   private volatile long committedRevision;
+  // the cluster id of the etcd last listed, null before the first listing or if etcd sends none
+  private volatile @Nullable String clusterId;
+  // orders a reset after etcd lost its data against a commit: a checkpoint drained before the
+  // reset must not be written into the new data, where it would hide the new keys at a restart
+  private final Object storeLock = new Object();
+  // guarded by storeLock: counts resets, so that a commit can tell one happened since its drain
+  private long resets;
   private List<MetricQuery> lastQueries = List.of();
 
   private EtcdV2MetricSource(Builder b) {
@@ -143,8 +159,10 @@ public final class EtcdV2MetricSource implements MetricSource {
       }
       checkpoint = cp;
       committedRevision = cp;
-      long appIndex = listInto(ingest.layout().applicationPrefix(), cp);
-      long metricsIndex = listInto(ingest.layout().metricsPrefix(), cp);
+      long appIndex = listInto(keys.list(ingest.layout().applicationPrefix()), cp);
+      V2Keys.Listing metrics = keys.list(ingest.layout().metricsPrefix());
+      clusterId = metrics.clusterId();
+      long metricsIndex = listInto(metrics, cp);
       ingest.observe(metricsIndex);
       started = true;
       watch(ingest.layout().applicationPrefix(), appIndex + 1, backoff);
@@ -160,8 +178,7 @@ public final class EtcdV2MetricSource implements MetricSource {
     }
   }
 
-  private long listInto(String prefix, long skipUpTo) throws IOException {
-    V2Keys.Listing l = keys.list(prefix);
+  private long listInto(V2Keys.Listing l, long skipUpTo) {
     for (V2Keys.Node n : l.leaves()) {
       ingest.apply(new KeyChange(n.key(), n.value(), n.modifiedIndex(), false), skipUpTo);
     }
@@ -172,7 +189,7 @@ public final class EtcdV2MetricSource implements MetricSource {
     if (closed.get()) {
       return;
     }
-    CompletableFuture<V2Keys.Event> f = keys.watch(prefix, index);
+    CompletableFuture<V2Keys.Event> f = keys.watch(prefix, index, clusterId);
     synchronized (pendingWatches) {
       pendingWatches.removeIf(CompletableFuture::isDone);
       pendingWatches.add(f);
@@ -192,34 +209,47 @@ public final class EtcdV2MetricSource implements MetricSource {
                 checkpoint);
             if (event.etcdIndex() - event.node().modifiedIndex() > CATCH_UP_LAG) {
               // a burst: one listing catches up instead of one request per event
-              scheduler.execute(() -> relist(prefix, delay));
+              scheduler.execute(() -> relist(prefix, delay, false));
             } else {
               watch(prefix, event.node().modifiedIndex() + 1, backoff);
             }
           } else if (err instanceof V2Keys.V2Exception v
               && v.errorCode() == V2Keys.EVENT_INDEX_CLEARED) {
-            scheduler.execute(() -> relist(prefix, delay));
+            scheduler.execute(() -> relist(prefix, delay, true));
+          } else if (err instanceof V2Keys.StoreChanged) {
+            log.warn("etcd v2 watch of {}: {}; listing again", prefix, err.getMessage());
+            scheduler.execute(() -> relist(prefix, delay, true));
           } else {
-            log.warn("etcd v2 watch of {} failed, retrying in {}: {}", prefix, delay, err.toString());
-            scheduler.schedule(
-                () -> watch(prefix, index, next(delay)), delay.toMillis(), TimeUnit.MILLISECONDS);
+            // etcd went away (a restart, a network failure): it may come back with other data
+            // whose index has already passed ours, so list again rather than wait from our index
+            log.warn("etcd v2 watch of {} failed, listing again in {}: {}", prefix, delay, err.toString());
+            scheduler.schedule(() -> relist(prefix, next(delay), true), delay.toMillis(), TimeUnit.MILLISECONDS);
           }
         });
   }
 
-  private void relist(String prefix, Duration delay) {
+  /**
+   * Lists a directory again and watches on from the listing's index. {@code afterFailure}: the
+   * watch failed, so etcd may have come back with other data; the checkpoint is read to tell
+   * (a listing after a burst compares only the index).
+   */
+  private void relist(String prefix, Duration delay, boolean afterFailure) {
     if (closed.get()) {
       return;
     }
     try {
       long index;
+      V2Keys.Listing l = keys.list(prefix);
+      String changed = storeChange(l, afterFailure);
+      if (changed != null) {
+        reset(changed, l.clusterId());
+      }
       if (prefix.equals(ingest.layout().metricsPrefix())) {
         // changes already applied are skipped: only what is newer than the observed index
-        index = listInto(prefix, Math.max(checkpoint, ingest.observedRevision()));
+        index = listInto(l, Math.max(checkpoint, ingest.observedRevision()));
         ingest.observe(index);
       } else {
         // a listing shows no removals: rebuild the registrations from it
-        V2Keys.Listing l = keys.list(prefix);
         List<KeyChange> leaves = new ArrayList<>(l.leaves().size());
         for (V2Keys.Node n : l.leaves()) {
           leaves.add(new KeyChange(n.key(), n.value(), n.modifiedIndex(), false));
@@ -230,7 +260,52 @@ public final class EtcdV2MetricSource implements MetricSource {
       watch(prefix, index + 1, backoff);
     } catch (IOException e) {
       log.warn("etcd v2 re-list of {} failed, retrying in {}: {}", prefix, delay, e.toString());
-      scheduler.schedule(() -> relist(prefix, next(delay)), delay.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler.schedule(() -> relist(prefix, next(delay), afterFailure), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Tells why a listing shows that etcd holds other data than this source read before, or null if
+   * it does not: another cluster id, an index below the one already reached, or the committed
+   * checkpoint gone or lower (a wiped etcd whose index already passed ours).
+   */
+  private @Nullable String storeChange(V2Keys.Listing l, boolean readCheckpoint) throws IOException {
+    String before = clusterId;
+    if (before != null && l.clusterId() != null && !before.equals(l.clusterId())) {
+      return "cluster id is " + l.clusterId() + ", was " + before;
+    }
+    long observed = ingest.observedRevision();
+    if (l.index() < observed) {
+      return "index is " + l.index() + ", below the index " + observed + " already reached";
+    }
+    long committed = committedRevision;
+    if (readCheckpoint && checkpointKey != null && committed > 0) {
+      String v = keys.get(checkpointKey);
+      long stored;
+      try {
+        stored = v == null ? -1 : Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        stored = -1;
+      }
+      if (stored < committed) {
+        return "checkpoint " + checkpointKey + " is " + (v == null ? "gone" : v) + ", " + committed + " was committed";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Forgets every index seen, after etcd was found holding other data: its indexes start again,
+   * so the old ones say nothing about its keys. The next listing takes every key it holds.
+   */
+  private void reset(String why, @Nullable String newClusterId) {
+    log.warn("etcd v2 holds other data than before ({}); taking every key it holds", why);
+    synchronized (storeLock) {
+      resets++;
+      ingest.resetRevision();
+      checkpoint = 0;
+      committedRevision = 0;
+      clusterId = newClusterId;
     }
   }
 
@@ -256,12 +331,16 @@ public final class EtcdV2MetricSource implements MetricSource {
       ingest.setQueries(queries);
       lastQueries = List.copyOf(queries);
     }
+    long resetsBefore;
+    synchronized (storeLock) {
+      resetsBefore = resets;
+    }
     MetricIngest.Batch batch = ingest.drain();
     if (batch.isEmpty()) {
       return MetricPoll.EMPTY;
     }
     try {
-      commit(batch);
+      commit(batch, resetsBefore);
     } catch (MetricSourceException e) {
       ingest.requeue(batch);
       throw e;
@@ -269,10 +348,15 @@ public final class EtcdV2MetricSource implements MetricSource {
     return new MetricPoll(batch.samples(), batch.rejected());
   }
 
-  private void commit(MetricIngest.Batch batch) {
+  private void commit(MetricIngest.Batch batch, long resetsBefore) {
     try {
-      if (checkpointKey != null && batch.revision() > committedRevision) {
-        keys.put(checkpointKey, Long.toString(batch.revision()));
+      boolean sameData;
+      synchronized (storeLock) {
+        // after a reset the batch's index belongs to the old data: committing it would hide keys
+        sameData = resets == resetsBefore;
+        if (sameData && checkpointKey != null && batch.revision() > committedRevision) {
+          keys.put(checkpointKey, Long.toString(batch.revision()));
+        }
       }
       if (!batch.deletes().isEmpty()) {
         List<CompletableFuture<Void>> deletes = new ArrayList<>(batch.deletes().size());
@@ -282,7 +366,11 @@ public final class EtcdV2MetricSource implements MetricSource {
         CompletableFuture.allOf(deletes.toArray(new CompletableFuture<?>[0]))
             .get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
       }
-      committedRevision = Math.max(committedRevision, batch.revision());
+      synchronized (storeLock) {
+        if (sameData && resets == resetsBefore) {
+          committedRevision = Math.max(committedRevision, batch.revision());
+        }
+      }
     } catch (IOException e) {
       throw new MetricSourceException("etcd v2 commit failed: " + e.getMessage(), true, e);
     } catch (ExecutionException e) {

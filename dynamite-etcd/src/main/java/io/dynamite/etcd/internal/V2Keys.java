@@ -125,8 +125,9 @@ public final class V2Keys implements AutoCloseable {
    *
    * @param index the {@code X-Etcd-Index} of the read
    * @param leaves the leaves in key order
+   * @param clusterId the {@code X-Etcd-Cluster-Id} of the answer, or null if etcd sent none
    */
-  public record Listing(long index, List<Node> leaves) {}
+  public record Listing(long index, List<Node> leaves, @Nullable String clusterId) {}
 
   /**
    * One watch event.
@@ -145,6 +146,20 @@ public final class V2Keys implements AutoCloseable {
      */
     public boolean removal() {
       return action.equals("delete") || action.equals("expire") || action.equals("compareAndDelete");
+    }
+  }
+
+  /**
+   * A watch found etcd holding other data than the watcher expects: the cluster id changed, or
+   * etcd's index is below the index the watcher already reached. A long-poll watch would then wait
+   * for an index the new data reaches only much later and miss every change below it, so the
+   * watcher must list again instead.
+   */
+  public static final class StoreChanged extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StoreChanged(String message) {
+      super(message);
     }
   }
 
@@ -216,13 +231,13 @@ public final class V2Keys implements AutoCloseable {
       if (!r.isSuccessful()) {
         V2Exception e = error(body, index);
         if (e.errorCode() == KEY_NOT_FOUND) {
-          return new Listing(Math.max(index, e.index()), List.of());
+          return new Listing(Math.max(index, e.index()), List.of(), r.header("X-Etcd-Cluster-Id"));
         }
         throw e;
       }
       List<Node> leaves = new ArrayList<>();
       collect(body.get("node"), leaves);
-      return new Listing(index, leaves);
+      return new Listing(index, leaves, r.header("X-Etcd-Cluster-Id"));
     }
   }
 
@@ -243,11 +258,18 @@ public final class V2Keys implements AutoCloseable {
   /**
    * Waits for the next change at or after {@code waitIndex} under a path.
    *
+   * <p>etcd sends a watch's headers at once, with its current index and cluster id, and the body
+   * only when a change arrives. Both headers are checked before waiting for the body: an index
+   * below {@code waitIndex - 1} (etcd's index never goes back while it keeps its data) or another
+   * cluster id than {@code clusterId} fails the watch at once with {@link StoreChanged}, instead of
+   * waiting for an index that a wiped or replaced etcd reaches only much later.
+   *
    * @param path the directory
    * @param waitIndex the first index of interest
+   * @param clusterId the cluster id the watcher listed from, or null to accept any
    * @return the pending event; cancel it to stop waiting
    */
-  public CompletableFuture<Event> watch(String path, long waitIndex) {
+  public CompletableFuture<Event> watch(String path, long waitIndex, @Nullable String clusterId) {
     HttpUrl u =
         url(path)
             .addQueryParameter("wait", "true")
@@ -273,6 +295,16 @@ public final class V2Keys implements AutoCloseable {
           public void onResponse(Call c, Response r) {
             try (r) {
               long index = headerIndex(r);
+              String answeredBy = r.header("X-Etcd-Cluster-Id");
+              if (r.isSuccessful() && clusterId != null && answeredBy != null && !clusterId.equals(answeredBy)) {
+                f.completeExceptionally(new StoreChanged("etcd cluster id is " + answeredBy + ", was " + clusterId));
+                return;
+              }
+              if (r.isSuccessful() && index > 0 && index < waitIndex - 1) {
+                f.completeExceptionally(
+                    new StoreChanged("etcd index is " + index + ", below the watched index " + waitIndex));
+                return;
+              }
               JsonNode body = body(r);
               if (!r.isSuccessful() || body.has("errorCode")) {
                 f.completeExceptionally(error(body, index));

@@ -144,6 +144,8 @@ public final class FakeFleetServer implements AutoCloseable {
   private java.util.@Nullable Random faultRandom;
   private Duration hang = Duration.ofSeconds(2);
   private final Map<MutationFault, Integer> injected = new java.util.EnumMap<>(MutationFault.class);
+  // unit name -> the fault its next mutating request gets, and how long a hanging one holds it
+  private final Map<String, Map.Entry<MutationFault, Duration>> unitFaults = new java.util.HashMap<>();
 
   private FakeFleetServer(Builder b, InetAddress address) throws IOException {
     this.pageSize = b.pageSize;
@@ -411,6 +413,21 @@ public final class FakeFleetServer implements AutoCloseable {
   }
 
   /**
+   * Gives the next mutating request ({@code PUT} or {@code DELETE}) of one unit a fault, before any
+   * queued or random fault; a hanging fault holds that request for {@code hang} (for example a
+   * {@code DELETE} held longer than the client's timeout and applied after its retry).
+   *
+   * @param unitName the unit, for example {@code a@12023.service}
+   * @param fault the fault
+   * @param hang how long {@link MutationFault#HANG_THEN_APPLY} and {@link
+   *     MutationFault#APPLY_THEN_HANG} hold this request
+   */
+  public synchronized void injectUnitFault(String unitName, MutationFault fault, Duration hang) {
+    unitFaults.put(Objects.requireNonNull(unitName, "unitName"),
+        Map.entry(Objects.requireNonNull(fault, "fault"), Objects.requireNonNull(hang, "hang")));
+  }
+
+  /**
    * Gives every mutating request a fault with probability {@code rate}, the fault chosen
    * uniformly, from a seeded random sequence (0 turns random faults off).
    *
@@ -566,7 +583,16 @@ public final class FakeFleetServer implements AutoCloseable {
           outage503--;
           r = error(503, "fleet server unable to communicate with etcd").withoutServerHeader();
         } else {
-          fault = path.startsWith("/fleet/v1/units/") || path.startsWith("/v1-alpha/units/") ? nextFault(method) : null;
+          boolean unitPath = path.startsWith("/fleet/v1/units/") || path.startsWith("/v1-alpha/units/");
+          Map.Entry<MutationFault, Duration> forUnit = unitPath && (method.equals("PUT") || method.equals("DELETE"))
+              ? unitFaults.remove(path.substring(path.lastIndexOf('/') + 1)) : null;
+          if (forUnit != null) {
+            fault = forUnit.getKey();
+            holdFor = forUnit.getValue();
+            injected.merge(fault, 1, Integer::sum);
+          } else {
+            fault = unitPath ? nextFault(method) : null;
+          }
           if (fault == MutationFault.ERROR_500_BEFORE) {
             r = error(500, "");
           } else if (fault == MutationFault.ERROR_503_BEFORE) {
