@@ -79,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * deleted, and only instance and intent keys are deleted at all.
  *
  * <p>Decision records are appended in batches, each batch of a service one transaction (at most
- * {@value #RING_OPS} records) that puts the records, advances the service's next sequence number
+ * 64 records) that puts the records, advances the service's next sequence number
  * (guarded by its value, so that two writers never interleave in one ring) and deletes what fell
  * out of the ring; with {@link Builder#fencedBy} it is fenced like every other write.
  *
@@ -387,7 +387,7 @@ public final class EtcdStateStore implements StateStore {
   }
 
   /**
-   * Appends records to their services' rings: per service and batch of at most {@value #RING_OPS}
+   * Appends records to their services' rings: per service and batch of at most 64
    * records one transaction that puts the records under the next sequence numbers, advances the
    * service's sequence (guarded by its value) and deletes the records that fell out of the ring.
    * Thread-safe.
@@ -536,7 +536,7 @@ public final class EtcdStateStore implements StateStore {
   }
 
   /**
-   * Stores several policies' states, {@value #RING_OPS} per transaction, fenced. Thread-safe.
+   * Stores several policies' states, 64 per transaction, fenced. Thread-safe.
    *
    * @param states policy id to state
    * @throws IllegalArgumentException if a state is larger than {@value

@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * samples. The memory survives a restart and a failover: {@link #exportState()} hands the engine
  * the remembered peaks and the time of the first observation (JSON, version 1), {@link
  * #restoreState(String)} takes them back, unless the season, resolution, history_seasons or time
- * zone changed since. A memory larger than the store's limit for a policy state (64 KiB, about
- * 4,000 remembered values) is not kept: the engine reports it, and a restart starts afresh.
+ * zone changed since. A memory larger than the store's limit for a policy state (64 KiB, some
+ * 3,500 to 8,000 remembered values depending on their digits) is not kept: the engine reports it,
+ * and a restart starts afresh.
  *
  * <p>Not thread-safe; the engine calls it from one thread.
  */
