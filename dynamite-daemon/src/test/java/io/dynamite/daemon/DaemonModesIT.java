@@ -165,6 +165,7 @@ class DaemonModesIT {
         .contains("dynamite_instances{service=\"a\",state=\"running\"} 0.0")
         .contains("dynamite_instances_min{service=\"a\"} 2.0")
         .contains("dynamite_leader 1.0")
+        .containsPattern("dynamite_sample_lag_seconds_count\\{service=\"a\"} [1-9]")
         .doesNotContain("dynamite_actions_total");
     // the reconciliation (every 30 s) lists units and may only read
     assertThat(mutatingRequests()).isEmpty();

@@ -38,7 +38,7 @@ final class ResultReader {
     /** The labels as {@code {a="1", b="2"}}, for messages and rejected-value keys. */
     String describeLabels() {
       StringBuilder b = new StringBuilder("{");
-      for (Iterator<Map.Entry<String, JsonNode>> it = labels.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = labels.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         b.append(e.getKey()).append("=\"").append(e.getValue().asText()).append('"');
         if (it.hasNext()) {
