@@ -80,7 +80,10 @@ public final class DecisionCodec {
       Field.of("outcome", r -> F.textNode(r.outcome().name()), n -> DecisionRecord.Outcome.valueOf(n.asText())),
       Field.of("reason", r -> F.textNode(r.reason()), JsonNode::asText).orElse(""),
       Field.of("desired", r -> r.desired() == null ? NullNode.instance : F.numberNode(r.desired()), JsonNode::asInt),
-      Field.of("clamps", r -> strings(r.clamps()), DecisionCodec::strings).orElse(List.of()));
+      Field.of("clamps", r -> strings(r.clamps()), DecisionCodec::strings).orElse(List.of()),
+      // records written before the metric health existed read as NONE (the policy did not judge it)
+      Field.of("metricHealth", r -> F.textNode(r.metricHealth().name()),
+          n -> io.dynamite.api.MetricHealth.valueOf(n.asText())).orElse(io.dynamite.api.MetricHealth.NONE));
 
   private static final Constructor<DecisionRecord> CANONICAL = canonical();
 
