@@ -50,10 +50,11 @@ import picocli.CommandLine.Option;
  * daemon loses nothing and notices nothing.
  */
 @Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Write the metric samples the configured metric source delivers (the streams the configuration's",
-        "policies read) to a CSV file that 'dynamite simulate --replay FILE' replays. Reads etcd in shared",
-        "mode without a checkpoint by default, so a running daemon is not disturbed. Stops after --duration,",
-        "--samples, or SIGINT/SIGTERM. See docs/simulation.md."})
+    description = {"Write the metric samples the configured metric source delivers (the",
+        "streams the configuration's policies read) to a CSV file that",
+        "'dynamite simulate --replay FILE' replays. Reads etcd in shared mode",
+        "without a checkpoint by default, so a running daemon is not disturbed.",
+        "Stops after --duration, --samples, or SIGINT/SIGTERM. See docs/simulation.md."})
 final class RecordCommand implements Callable<Integer> {
   private final DynamiteDaemon.Context context;
 

@@ -36,9 +36,10 @@ import picocli.CommandLine.Option;
 
 /** {@code dynamite simulate}: replays a demand trace through the real engine and scores the configurations' policies side by side. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Replay a demand trace (CSV t_seconds,demand) or a metric recording through the real engine on a",
-        "virtual clock, against a modelled service, and print the scores of every --config and --baseline side by",
-        "side on the same trace and seed; --report writes a self-contained HTML page, --json the results.",
+    description = {"Replay a demand trace (CSV t_seconds,demand) or a metric recording through",
+        "the real engine on a virtual clock, against a modelled service, and print the",
+        "scores of every --config and --baseline side by side on the same trace and",
+        "seed; --report writes a self-contained HTML page, --json the results.",
         "Durations take a unit (500ms, 7s, 2m, 1h) or are seconds. See docs/simulation.md."})
 final class SimulateCommand implements Callable<Integer> {
   private final DynamiteDaemon.Context context;
