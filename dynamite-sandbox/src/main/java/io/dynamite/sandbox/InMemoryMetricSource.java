@@ -15,7 +15,8 @@ import java.util.Optional;
  * A {@link MetricSource} fed in process: callers {@link #add add} samples and {@link #register
  * register} metric uuids to unit names, then {@link #signal} the engine, like a watch-based source
  * does when a write arrives; the engine's next poll hands the pending batch over. Used by the
- * demo (the simulator, single-threaded, keeps a lock-free copy of its own), and useful to embed the engine on metrics the application already has.
+ * demo (the simulator, single-threaded, keeps a lock-free copy of its own), and useful to embed
+ * the engine on metrics the application already has.
  *
  * <p>Thread-safe: samples may be added from any thread. Registrations hold for every service type,
  * as the original's discovery sidekicks do (a uuid names one unit).
