@@ -2,6 +2,7 @@ package io.dynamite.core;
 
 import io.dynamite.api.event.DecisionRecord;
 import io.dynamite.api.spi.StateStore;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,11 +41,12 @@ final class HistoryWriter {
   static final int MAX_WAITING = 1024;
   /** At most this many records go into one append. */
   static final int MAX_BATCH = 256;
+  private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
   /** Schedules a retry of a failed write; returns false when it cannot (the engine is closing). */
   @FunctionalInterface
   interface RetryTimer {
-    boolean schedule(java.time.Duration delay, Runnable retry);
+    boolean schedule(Duration delay, Runnable retry);
   }
 
   private final StateStore store;
@@ -80,6 +84,24 @@ final class HistoryWriter {
     this.recorder = recorder;
     this.backoff = backoff;
     this.timer = timer;
+  }
+
+  /**
+   * A writer on {@code executor}, or, when it is null, on a daemon thread of its own that {@link
+   * #flush} stops.
+   */
+  static HistoryWriter create(StateStore store, @Nullable Executor executor, BooleanSupplier term, Recorder recorder,
+      Backoff backoff, RetryTimer timer) {
+    if (executor != null) {
+      return new HistoryWriter(store, executor, null, term, recorder, backoff, timer);
+    }
+    int id = THREAD_IDS.incrementAndGet();
+    ExecutorService own = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "dynamite-history-" + id);
+      t.setDaemon(true);
+      return t;
+    });
+    return new HistoryWriter(store, own, own, term, recorder, backoff, timer);
   }
 
   /** Queues a record; never blocks on I/O. */
@@ -185,7 +207,7 @@ final class HistoryWriter {
   private void failed(List<DecisionRecord> batch, Map<String, String> st, RuntimeException e) {
     failures++;
     recorder.count("history.write_failures");
-    java.time.Duration delay = backoff.delay(failures);
+    Duration delay = backoff.delay(failures);
     if (failures == 1) {
       log.warn("writing decision history or policy state failed, retrying in {}: {}", delay, ScalingEngine.describe(e));
     } else {

@@ -28,11 +28,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -78,7 +77,6 @@ public final class ScalingEngine implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ScalingEngine.class);
   private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
-  private static final AtomicInteger HISTORY_IDS = new AtomicInteger();
 
   private enum Lifecycle { NEW, RUNNING, CLOSED }
 
@@ -172,24 +170,13 @@ public final class ScalingEngine implements AutoCloseable {
   }
 
   /**
-   * The asynchronous lane of decision records and policy states to the store: on the executor
-   * passed to the builder, else on a daemon thread of its own. Its writes need this engine's
-   * leadership but not an open engine, so that the last states are written while it closes.
+   * The asynchronous lane of decision records and policy states to the store. Its writes need this
+   * engine's leadership but not an open engine, so that the last states are written while it
+   * closes.
    */
   private HistoryWriter historyWriter(Builder b, StateStore store) {
-    Executor executor = b.historyExecutor;
-    ExecutorService owned = null;
-    if (executor == null) {
-      int id = HISTORY_IDS.incrementAndGet();
-      owned = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "dynamite-history-" + id);
-        t.setDaemon(true);
-        return t;
-      });
-      executor = owned;
-    }
-    return new HistoryWriter(store, executor, owned, () -> leader && leadership.isLeader(), recorder, initBackoff,
-        (delay, retry) -> loop.schedule("history write retry", delay, retry) != null);
+    return HistoryWriter.create(store, b.historyExecutor, () -> leader && leadership.isLeader(), recorder,
+        initBackoff, (delay, retry) -> loop.schedule("history write retry", delay, retry) != null);
   }
 
   /**

@@ -48,10 +48,14 @@ class EtcdDecisionHistoryIT {
     client.close();
   }
 
-  /** A candidate with a connection of its own, as in a process of its own. */
+  /**
+   * A candidate with a connection of its own, as in a process of its own. The lease TTL is long so
+   * that a loaded machine's late keep-alives cannot depose the leader in the middle of the test
+   * (the hand-over below is a resignation, which does not wait for the TTL).
+   */
   private static EtcdLeadership candidate(String id) {
     return EtcdLeadership.builder().settings(EtcdSettings.builder().endpoints(endpoint).build())
-        .election("/history-e").candidateId(id).ttl(Duration.ofSeconds(2)).retryDelay(Duration.ofMillis(100)).build();
+        .election("/history-e").candidateId(id).ttl(Duration.ofSeconds(20)).retryDelay(Duration.ofMillis(100)).build();
   }
 
   private static EtcdStateStore.Builder store(String root) {
