@@ -123,6 +123,9 @@ final class PolicyBinder {
   }
 
   private static boolean overridesNextEvaluation(ScalingPolicy policy) {
+    if (policy instanceof io.dynamite.core.policy.health.MetricHealthGuard g) {
+      return g.asksForTime(overridesNextEvaluation(g.delegate()));
+    }
     try {
       return policy.getClass().getMethod("nextEvaluation").getDeclaringClass() != ScalingPolicy.class;
     } catch (NoSuchMethodException e) {
