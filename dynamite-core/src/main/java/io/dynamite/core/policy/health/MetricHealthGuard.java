@@ -55,6 +55,10 @@ public final class MetricHealthGuard implements ScalingPolicy {
   private final HealthSettings health;
   private final boolean readsHistory;
   private final SeriesHealth series;
+  /** The wrapped policy keeps the per-uuid sample times ({@link SampleTimes}): samples need no absorbing. */
+  private final boolean delegatesTimes;
+  /** {@code on_missing: fallback(N)}, kept apart so an evaluation does not touch the settings. */
+  private final boolean fallback;
   /** Judge a step decision by the values of the uuids that fired it (a per-instance rule). */
   private final boolean judgesTriggers;
   private @Nullable Instant firstEvaluation;
@@ -65,11 +69,14 @@ public final class MetricHealthGuard implements ScalingPolicy {
    * health, so the judgement waits until {@link #metricHealth()} asks for it. The engine asks only
    * when it writes a decision record, and for a hold it does so right after the evaluation, in the
    * same engine task, while the list it passed still shows the same instances; copying the list for
-   * every hold would cost more than the whole judgement on a large fleet. The reference is dropped
-   * at the judgement or at the next evaluation.
+   * every hold would cost more than the whole judgement on a large fleet. It is read only while
+   * {@link #judgementPending}.
    */
   private @Nullable List<InstanceView> unjudged;
-  private @Nullable Instant unjudgedAt;
+  /** Whether {@link #unjudged} waits for a judgement; a flag so the list is stored only when it changes. */
+  private boolean judgementPending;
+  /** When the pending judgement is for, epoch nanos (a primitive: no GC write barrier per evaluation). */
+  private long unjudgedAt;
   private @Nullable Instant delegateNext;
   private @Nullable Instant healthNext;
 
@@ -112,6 +119,8 @@ public final class MetricHealthGuard implements ScalingPolicy {
     this.metric = Objects.requireNonNull(metric, "metric");
     this.health = Objects.requireNonNull(health, "health");
     this.readsHistory = delegate.readsMetricHistory();
+    this.delegatesTimes = delegate instanceof SampleTimes;
+    this.fallback = health.onMissing() == OnMissing.FALLBACK;
     this.series = new SeriesHealth(aggregated, health.maxSampleAge().toNanos(),
         delegate instanceof SampleTimes t ? t : null);
   }
@@ -140,19 +149,32 @@ public final class MetricHealthGuard implements ScalingPolicy {
     if (firstEvaluation == null) {
       firstEvaluation = now;
     }
-    series.absorb(input.samples(), input.rejected());
+    if (!delegatesTimes || !input.rejected().isEmpty()) {
+      series.absorb(input.samples(), input.rejected());
+    }
     ScalingDecision inner = delegate.evaluate(input);
-    delegateNext = delegate.nextEvaluation();
-    healthNext = null;
-    if (inner instanceof ScalingDecision.Hold && health.onMissing() != OnMissing.FALLBACK) {
+    Instant next = delegate.nextEvaluation();
+    if (next != delegateNext) {
+      delegateNext = next;
+    }
+    if (healthNext != null) {
+      healthNext = null;
+    }
+    if (inner instanceof ScalingDecision.Hold && !fallback) {
       // a hold stays a hold in every state: judge the health only if a record asks for it
-      unjudged = input.instances();
-      unjudgedAt = now;
+      List<InstanceView> instances = input.instances();
+      if (unjudged != instances) {
+        unjudged = instances; // the engine passes the same live view pass after pass
+      }
+      unjudgedAt = SeriesHealth.nanos(now);
+      judgementPending = true;
       return inner;
     }
-    unjudged = null;
+    judgementPending = false;
     SeriesHealth.Assessment a = series.assess(input.instances(), now);
-    state = a.state();
+    if (a.state() != state) {
+      state = a.state();
+    }
     if (health.onMissing() == OnMissing.FALLBACK) {
       healthNext = state == MetricHealth.MISSING ? firstEvaluation.plus(health.maxSampleAge())
           : series.nextChange(input.instances(), now);
@@ -298,9 +320,12 @@ public final class MetricHealthGuard implements ScalingPolicy {
   @Override
   public MetricHealth metricHealth() {
     List<InstanceView> instances = unjudged;
-    if (instances != null) {
-      state = series.assess(instances, Objects.requireNonNull(unjudgedAt)).state();
-      unjudged = null;
+    if (judgementPending && instances != null) {
+      judgementPending = false;
+      MetricHealth judged = series.assess(instances, SeriesHealth.instant(unjudgedAt)).state();
+      if (judged != state) {
+        state = judged;
+      }
     }
     return state;
   }

@@ -50,8 +50,11 @@ final class SeriesHealth {
   private final Map<String, Integer> slotOf = new HashMap<>();
   private int cursor;
   private int evaluation;
-  /** The newest timestamp of any arrival, or null before the first. */
-  private @Nullable Instant newest;
+  /**
+   * The newest timestamp of any arrival, epoch nanos, {@link Long#MIN_VALUE} before the first. A
+   * primitive: a reference stored on every evaluation of every policy costs a GC write barrier.
+   */
+  private long newest = Long.MIN_VALUE;
 
   SeriesHealth(boolean aggregated, long maxAgeNanos, @Nullable SampleTimes times) {
     this.aggregated = aggregated;
@@ -63,6 +66,7 @@ final class SeriesHealth {
   private void sync() {
     if (times != null) {
       times.forEachNewest((uuid, t) -> {
+        newest = Math.max(newest, t);
         int slot = slot(uuid);
         if (t >= at[slot]) {
           at[slot] = t;
@@ -75,29 +79,15 @@ final class SeriesHealth {
 
   /** The newest timestamp of any value (usable or not), or null before the first. */
   @Nullable Instant newestSeen() {
-    return newest;
+    return newest == Long.MIN_VALUE ? null : instant(newest);
   }
 
   /** Takes in the samples and rejected values of one evaluation. */
   void absorb(List<MetricSample> samples, List<RejectedSample> rejected) {
     cursor = 0; // a pass starts with the stream's first uuid
     int n = samples.size();
-    if (n > 0 && times != null) {
-      // the wrapped policy keeps the per-uuid times; only the stream's newest is needed here
-      long newestAt = Long.MIN_VALUE;
-      Instant newestTs = null;
-      for (int i = 0; i < n; i++) {
-        Instant ts = samples.get(i).timestamp();
-        long t = nanos(ts);
-        if (t > newestAt) {
-          newestAt = t;
-          newestTs = ts;
-        }
-      }
-      newest = later(newest, newestTs);
-    } else if (n > 0) {
-      long newestAt = Long.MIN_VALUE;
-      Instant newestTs = null;
+    if (n > 0 && times == null) { // else the wrapped policy keeps the times, read at the judgement
+      long newestAt = newest;
       for (int i = 0; i < n; i++) {
         MetricSample s = samples.get(i);
         int slot = slot(s.uuid());
@@ -109,12 +99,9 @@ final class SeriesHealth {
             why[slot] = null;
           }
         }
-        if (t > newestAt) {
-          newestAt = t;
-          newestTs = s.timestamp();
-        }
+        newestAt = Math.max(newestAt, t);
       }
-      newest = later(newest, newestTs);
+      newest = newestAt;
     }
     for (int i = 0, m = rejected.size(); i < m; i++) {
       RejectedSample r = rejected.get(i);
@@ -129,7 +116,7 @@ final class SeriesHealth {
         invalid[slot] = true;
         why[slot] = r.reason();
       }
-      newest = later(newest, o.timestamp());
+      newest = Math.max(newest, t);
     }
   }
 
@@ -193,11 +180,11 @@ final class SeriesHealth {
     }
     if (freshUsable == 0) {
       MetricHealth state = freshInvalid > 0 ? MetricHealth.NAN
-          : newest != null ? MetricHealth.STALE : MetricHealth.MISSING;
-      return new Assessment(state, 0, 0, 0, 0, freshInvalid, newest, invalidWhy);
+          : newest != Long.MIN_VALUE ? MetricHealth.STALE : MetricHealth.MISSING;
+      return new Assessment(state, 0, 0, 0, 0, freshInvalid, newestSeen(), invalidWhy);
     }
     if (aggregated) {
-      return new Assessment(MetricHealth.OK, 0, 0, 0, 0, 0, newest, "");
+      return new Assessment(MetricHealth.OK, 0, 0, 0, 0, 0, newestSeen(), "");
     }
     int mark = ++evaluation;
     int expected = 0;
@@ -265,8 +252,8 @@ final class SeriesHealth {
     MetricHealth state = reporting == expected ? MetricHealth.OK
         : reporting > 0 ? MetricHealth.PARTIAL
         // fresh values only from uuids of no instance: the instances themselves have nothing fresh
-        : nan > 0 ? MetricHealth.NAN : newest != null ? MetricHealth.STALE : MetricHealth.MISSING;
-    return new Assessment(state, expected, reporting, stale, silent, nan, newest, invalidWhy);
+        : nan > 0 ? MetricHealth.NAN : newest != Long.MIN_VALUE ? MetricHealth.STALE : MetricHealth.MISSING;
+    return new Assessment(state, expected, reporting, stale, silent, nan, newestSeen(), invalidWhy);
   }
 
   /** Drops the uuids whose newest arrival is older than {@code limit} (instances long gone). */
@@ -330,10 +317,6 @@ final class SeriesHealth {
       }
     }
     return next == Long.MAX_VALUE ? null : instant(next);
-  }
-
-  private static @Nullable Instant later(@Nullable Instant a, @Nullable Instant b) {
-    return b != null && (a == null || b.isAfter(a)) ? b : a;
   }
 
   /** Epoch nanos; engine times and sample timestamps fit a long (see {@link MetricSample#EARLIEST}). */
