@@ -124,6 +124,9 @@ final class PolicyBinder {
   }
 
   private static boolean overridesNextEvaluation(ScalingPolicy policy) {
+    if (policy instanceof io.dynamite.core.policy.health.MetricHealthGuard g) {
+      return g.asksForTime(overridesNextEvaluation(g.delegate()));
+    }
     return overrides(policy, "nextEvaluation");
   }
 

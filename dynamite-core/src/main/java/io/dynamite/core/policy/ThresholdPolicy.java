@@ -5,6 +5,7 @@ import io.dynamite.api.MetricSample;
 import io.dynamite.api.PolicyInput;
 import io.dynamite.api.ScalingDecision;
 import io.dynamite.api.spi.ScalingPolicy;
+import io.dynamite.core.policy.health.SampleTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe; the engine calls it from one thread at a time.
  */
-public final class ThresholdPolicy implements ScalingPolicy {
+public final class ThresholdPolicy implements ScalingPolicy, SampleTimes {
   private static final ScalingDecision.Hold NO_SAMPLES = ScalingDecision.hold("no new samples");
   private static final ScalingDecision.Hold NOT_BREACHED =
       ScalingDecision.hold("not scaled because no instance's samples satisfy the threshold");
@@ -208,6 +209,22 @@ public final class ThresholdPolicy implements ScalingPolicy {
    */
   public int trackedUuids() {
     return states.size();
+  }
+
+  /**
+   * Visits every uuid the rule remembers with its newest processed sample's timestamp (the rule
+   * takes only strictly newer samples, so that is the newest it saw); read by its metric-health
+   * guard instead of a second table.
+   *
+   * @param visitor receives the uuid and the timestamp in nanoseconds since the epoch
+   */
+  @Override
+  public void forEachNewest(java.util.function.ObjLongConsumer<String> visitor) {
+    states.forEach((uuid, slot) -> {
+      if (states.latest[slot] != NONE) {
+        visitor.accept(uuid, states.latest[slot]);
+      }
+    });
   }
 
   /** The rule reads the new samples only. */

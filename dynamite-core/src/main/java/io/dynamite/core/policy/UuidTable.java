@@ -78,6 +78,15 @@ final class UuidTable {
     return i;
   }
 
+  /** Calls {@code action} with every uuid and its slot. */
+  void forEach(java.util.function.ObjIntConsumer<String> action) {
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] != null) {
+        action.accept(keys[i], i);
+      }
+    }
+  }
+
   /**
    * Removes every uuid whose slot matches.
    *

@@ -1,6 +1,7 @@
 package io.dynamite.core.policy.health;
 
 import io.dynamite.api.Direction;
+import io.dynamite.api.InstanceView;
 import io.dynamite.api.MetricHealth;
 import io.dynamite.api.PolicyInput;
 import io.dynamite.api.ScalingDecision;
@@ -8,6 +9,7 @@ import io.dynamite.api.spi.ScalingPolicy;
 import io.dynamite.core.policy.health.HealthSettings.OnMissing;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  *       restart does not scale up before the sources delivered.
  * </ul>
  *
+ * <p>A hold of the policy stays a hold in every state and keeps its own reason (only {@code
+ * fallback(N)} can turn it into a scale-up); its health is judged when {@link #metricHealth()}
+ * asks, which the engine does when it writes the decision record.
+ *
  * <p>No mode ever scales down or lowers a ceiling while the metric is not OK. With {@code
  * fallback(N)} the guard asks to be evaluated when the metric would turn unhealthy, so that the
  * fallback acts even when nothing arrives any more; the other modes change nothing by themselves
@@ -49,10 +55,28 @@ public final class MetricHealthGuard implements ScalingPolicy {
   private final HealthSettings health;
   private final boolean readsHistory;
   private final SeriesHealth series;
+  /** The wrapped policy keeps the per-uuid sample times ({@link SampleTimes}): samples need no absorbing. */
+  private final boolean delegatesTimes;
+  /** {@code on_missing: fallback(N)}, kept apart so an evaluation does not touch the settings. */
+  private final boolean fallback;
   /** Judge a step decision by the values of the uuids that fired it (a per-instance rule). */
   private final boolean judgesTriggers;
   private @Nullable Instant firstEvaluation;
   private MetricHealth state = MetricHealth.NONE;
+  /**
+   * The instances and time of the last evaluation while its health is not judged yet: when the
+   * policy holds and {@code on_missing} cannot act on its own, the outcome is a hold whatever the
+   * health, so the judgement waits until {@link #metricHealth()} asks for it. The engine asks only
+   * when it writes a decision record, and for a hold it does so right after the evaluation, in the
+   * same engine task, while the list it passed still shows the same instances; copying the list for
+   * every hold would cost more than the whole judgement on a large fleet. It is read only while
+   * {@link #judgementPending}.
+   */
+  private @Nullable List<InstanceView> unjudged;
+  /** Whether {@link #unjudged} waits for a judgement; a flag so the list is stored only when it changes. */
+  private boolean judgementPending;
+  /** When the pending judgement is for, epoch nanos (a primitive: no GC write barrier per evaluation). */
+  private long unjudgedAt;
   private @Nullable Instant delegateNext;
   private @Nullable Instant healthNext;
 
@@ -95,7 +119,10 @@ public final class MetricHealthGuard implements ScalingPolicy {
     this.metric = Objects.requireNonNull(metric, "metric");
     this.health = Objects.requireNonNull(health, "health");
     this.readsHistory = delegate.readsMetricHistory();
-    this.series = new SeriesHealth(aggregated, health.maxSampleAge().toNanos());
+    this.delegatesTimes = delegate instanceof SampleTimes;
+    this.fallback = health.onMissing() == OnMissing.FALLBACK;
+    this.series = new SeriesHealth(aggregated, health.maxSampleAge().toNanos(),
+        delegate instanceof SampleTimes t ? t : null);
   }
 
   /**
@@ -122,12 +149,32 @@ public final class MetricHealthGuard implements ScalingPolicy {
     if (firstEvaluation == null) {
       firstEvaluation = now;
     }
-    series.absorb(input.samples(), input.rejected());
+    if (!delegatesTimes || !input.rejected().isEmpty()) {
+      series.absorb(input.samples(), input.rejected());
+    }
     ScalingDecision inner = delegate.evaluate(input);
-    delegateNext = delegate.nextEvaluation();
+    Instant next = delegate.nextEvaluation();
+    if (next != delegateNext) {
+      delegateNext = next;
+    }
+    if (healthNext != null) {
+      healthNext = null;
+    }
+    if (inner instanceof ScalingDecision.Hold && !fallback) {
+      // a hold stays a hold in every state: judge the health only if a record asks for it
+      List<InstanceView> instances = input.instances();
+      if (unjudged != instances) {
+        unjudged = instances; // the engine passes the same live view pass after pass
+      }
+      unjudgedAt = SeriesHealth.nanos(now);
+      judgementPending = true;
+      return inner;
+    }
+    judgementPending = false;
     SeriesHealth.Assessment a = series.assess(input.instances(), now);
-    state = a.state();
-    healthNext = null;
+    if (a.state() != state) {
+      state = a.state();
+    }
     if (health.onMissing() == OnMissing.FALLBACK) {
       healthNext = state == MetricHealth.MISSING ? firstEvaluation.plus(health.maxSampleAge())
           : series.nextChange(input.instances(), now);
@@ -258,8 +305,28 @@ public final class MetricHealthGuard implements ScalingPolicy {
     return readsHistory;
   }
 
+  /**
+   * Tells whether this guard ever asks for a time with {@link #nextEvaluation()}: when the wrapped
+   * policy does, or with {@code fallback(N)}. The engine then arms a timer for the service; a large
+   * fleet of guarded policies that never ask saves that work.
+   *
+   * @param delegateAsks whether the wrapped policy may ask for a time
+   * @return whether this guard may
+   */
+  public boolean asksForTime(boolean delegateAsks) {
+    return delegateAsks || health.onMissing() == OnMissing.FALLBACK;
+  }
+
   @Override
   public MetricHealth metricHealth() {
+    List<InstanceView> instances = unjudged;
+    if (judgementPending && instances != null) {
+      judgementPending = false;
+      MetricHealth judged = series.assess(instances, SeriesHealth.instant(unjudgedAt)).state();
+      if (judged != state) {
+        state = judged;
+      }
+    }
     return state;
   }
 
@@ -287,8 +354,9 @@ public final class MetricHealthGuard implements ScalingPolicy {
   @Override
   public String describeState() {
     String inner = delegate.describeState();
-    String mine = state == MetricHealth.NONE ? "metric " + metric + " not judged yet"
-        : "metric " + metric + " " + state + (series.newestSeen() == null ? ", no sample yet"
+    MetricHealth h = metricHealth();
+    String mine = h == MetricHealth.NONE ? "metric " + metric + " not judged yet"
+        : "metric " + metric + " " + h + (series.newestSeen() == null ? ", no sample yet"
             : ", newest value at " + series.newestSeen());
     return inner.isEmpty() ? mine : inner + "; " + mine;
   }

@@ -5,12 +5,10 @@ import io.dynamite.api.MetricHealth;
 import io.dynamite.api.MetricSample;
 import io.dynamite.api.RejectedSample;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,67 +21,134 @@ import org.jspecify.annotations.Nullable;
  * instances that have been running for at least {@code max_sample_age} are expected to report, so
  * a new instance is not "missing" before it could have sent anything.
  *
+ * <p>Kept in flat arrays: every sample of the stream passes through here once per policy, so the
+ * cost per sample matters on a large fleet. Sources deliver a stream's uuids in the same order
+ * pass after pass, so the slot after the last one used is tried before the index map. When the
+ * wrapped policy keeps the per-uuid sample times itself ({@link SampleTimes}), only values that
+ * are not numbers are kept here, and the usable times are read from the policy at each judgement.
+ *
  * <p>Not thread-safe; used by one {@link MetricHealthGuard}.
  */
 final class SeriesHealth {
-  /** The newest arrival of one uuid. */
-  private static final class Entry {
-    long at = Long.MIN_VALUE;
-    boolean invalid;
-    String why = "";
-  }
-
-  /** How long past {@code max_sample_age} a uuid's entry is kept: 10 minutes. */
+  /** How long past {@code max_sample_age} a uuid is kept, to tell a stale instance from a silent one: 10 min. */
   private static final long FORGET_AFTER_NANOS = 600_000_000_000L;
 
   private final boolean aggregated;
   private final long maxAgeNanos;
-  private final Map<String, Entry> entries = new HashMap<>();
-  /** The newest timestamp of any arrival, or null before the first. */
-  private @Nullable Instant newest;
+  /** The wrapped policy's own sample times, read at each judgement; null: this table keeps them. */
+  private final @Nullable SampleTimes times;
+  private String[] uuids = new String[8];
+  /** Newest arrival per slot, epoch nanos. */
+  private long[] at = new long[8];
+  /** Whether the newest arrival per slot was not a usable number. */
+  private boolean[] invalid = new boolean[8];
+  /** Why the newest arrival was unusable, per slot; null when usable. */
+  private @Nullable String[] why = new String[8];
+  /** The evaluation in which a resolved instance claimed the slot. */
+  private int[] claimedIn = new int[8];
+  private int count;
+  private final Map<String, Integer> slotOf = new HashMap<>();
+  private int cursor;
+  private int evaluation;
+  /**
+   * The newest timestamp of any arrival, epoch nanos, {@link Long#MIN_VALUE} before the first. A
+   * primitive: a reference stored on every evaluation of every policy costs a GC write barrier.
+   */
+  private long newest = Long.MIN_VALUE;
 
-  SeriesHealth(boolean aggregated, long maxAgeNanos) {
+  SeriesHealth(boolean aggregated, long maxAgeNanos, @Nullable SampleTimes times) {
     this.aggregated = aggregated;
     this.maxAgeNanos = maxAgeNanos;
+    this.times = times;
+  }
+
+  /** Brings the usable values' times in from the wrapped policy, when it keeps them. */
+  private void sync() {
+    if (times != null) {
+      times.forEachNewest((uuid, t) -> {
+        newest = Math.max(newest, t);
+        int slot = slot(uuid);
+        if (t >= at[slot]) {
+          at[slot] = t;
+          invalid[slot] = false;
+          why[slot] = null;
+        }
+      });
+    }
   }
 
   /** The newest timestamp of any value (usable or not), or null before the first. */
   @Nullable Instant newestSeen() {
-    return newest;
+    return newest == Long.MIN_VALUE ? null : instant(newest);
   }
 
   /** Takes in the samples and rejected values of one evaluation. */
   void absorb(List<MetricSample> samples, List<RejectedSample> rejected) {
-    Entry last = null;
-    String lastUuid = null;
-    for (int i = 0, n = samples.size(); i < n; i++) {
-      MetricSample s = samples.get(i);
-      // sources deliver a uuid's samples together: look it up once per run
-      if (last == null || !s.uuid().equals(lastUuid)) {
-        lastUuid = s.uuid();
-        last = entries.computeIfAbsent(lastUuid, u -> new Entry());
+    cursor = 0; // a pass starts with the stream's first uuid
+    int n = samples.size();
+    if (n > 0 && times == null) { // else the wrapped policy keeps the times, read at the judgement
+      long newestAt = newest;
+      for (int i = 0; i < n; i++) {
+        MetricSample s = samples.get(i);
+        int slot = slot(s.uuid());
+        long t = nanos(s.timestamp());
+        if (t >= at[slot]) {
+          at[slot] = t;
+          if (invalid[slot]) {
+            invalid[slot] = false;
+            why[slot] = null;
+          }
+        }
+        newestAt = Math.max(newestAt, t);
       }
-      long at = nanos(s.timestamp());
-      if (at >= last.at) {
-        last.at = at;
-        last.invalid = false;
-      }
-      newest = later(newest, s.timestamp());
+      newest = newestAt;
     }
-    for (RejectedSample r : rejected) {
+    for (int i = 0, m = rejected.size(); i < m; i++) {
+      RejectedSample r = rejected.get(i);
       RejectedSample.Origin o = r.origin();
       if (o == null) {
         continue;
       }
-      Entry e = entries.computeIfAbsent(o.uuid(), u -> new Entry());
-      long at = nanos(o.timestamp());
-      if (at >= e.at) {
-        e.at = at;
-        e.invalid = true;
-        e.why = r.reason();
+      int slot = slot(o.uuid());
+      long t = nanos(o.timestamp());
+      if (t >= at[slot]) {
+        at[slot] = t;
+        invalid[slot] = true;
+        why[slot] = r.reason();
       }
-      newest = later(newest, o.timestamp());
+      newest = Math.max(newest, t);
     }
+  }
+
+  private int slot(String uuid) {
+    int c = cursor;
+    if (c < count && (uuids[c] == uuid || uuids[c].equals(uuid))) {
+      cursor = c + 1;
+      return c;
+    }
+    Integer known = slotOf.get(uuid);
+    int slot = known != null ? known : append(uuid);
+    cursor = slot + 1;
+    return slot;
+  }
+
+  private int append(String uuid) {
+    if (count == uuids.length) {
+      int cap = count * 2;
+      uuids = Arrays.copyOf(uuids, cap);
+      at = Arrays.copyOf(at, cap);
+      invalid = Arrays.copyOf(invalid, cap);
+      why = Arrays.copyOf(why, cap);
+      claimedIn = Arrays.copyOf(claimedIn, cap);
+    }
+    int slot = count++;
+    uuids[slot] = uuid;
+    at[slot] = Long.MIN_VALUE;
+    invalid[slot] = false;
+    why[slot] = null;
+    claimedIn[slot] = 0;
+    slotOf.put(uuid, slot);
+    return slot;
   }
 
   /** What {@link #assess} found; the counts explain a PARTIAL state. */
@@ -92,44 +157,42 @@ final class SeriesHealth {
 
   /** Judges the stream at {@code now} against the service's instances. */
   Assessment assess(List<InstanceView> instances, Instant now) {
+    sync();
     long cutoff = nanos(now) - maxAgeNanos; // fresh: at or after the cutoff
-    // kept a while longer, to tell a stale instance from a silent one in reasons
-    long forget = cutoff - Math.max(maxAgeNanos, FORGET_AFTER_NANOS);
+    forgetOlderThan(cutoff - Math.max(maxAgeNanos, FORGET_AFTER_NANOS));
     int freshUsable = 0;
     int freshInvalid = 0;
     String invalidWhy = "";
     long newestInvalid = Long.MIN_VALUE;
-    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-      Entry e = it.next();
-      if (e.at < forget) {
-        it.remove(); // long gone; the stream-wide newest times still remember it
-      } else if (e.at >= cutoff) {
-        if (e.invalid) {
-          freshInvalid++;
-          if (e.at >= newestInvalid) {
-            newestInvalid = e.at;
-            invalidWhy = e.why;
-          }
-        } else {
-          freshUsable++;
+    for (int i = 0; i < count; i++) {
+      if (at[i] < cutoff) {
+        continue;
+      }
+      if (invalid[i]) {
+        freshInvalid++;
+        if (at[i] >= newestInvalid) {
+          newestInvalid = at[i];
+          invalidWhy = String.valueOf(why[i]);
         }
+      } else {
+        freshUsable++;
       }
     }
     if (freshUsable == 0) {
       MetricHealth state = freshInvalid > 0 ? MetricHealth.NAN
-          : newest != null ? MetricHealth.STALE : MetricHealth.MISSING;
-      return new Assessment(state, 0, 0, 0, 0, freshInvalid, newest, invalidWhy);
+          : newest != Long.MIN_VALUE ? MetricHealth.STALE : MetricHealth.MISSING;
+      return new Assessment(state, 0, 0, 0, 0, freshInvalid, newestSeen(), invalidWhy);
     }
     if (aggregated) {
-      return new Assessment(MetricHealth.OK, 0, 0, 0, 0, 0, newest, "");
+      return new Assessment(MetricHealth.OK, 0, 0, 0, 0, 0, newestSeen(), "");
     }
+    int mark = ++evaluation;
     int expected = 0;
     int reporting = 0;
     int stale = 0;
     int silent = 0;
     int nan = 0;
     int unresolved = 0;
-    Set<String> claimed = null;
     for (int i = 0, n = instances.size(); i < n; i++) {
       InstanceView iv = instances.get(i);
       if (iv.phase() != InstanceView.Phase.RUNNING) {
@@ -138,30 +201,26 @@ final class SeriesHealth {
       boolean due = nanos(iv.since()) <= cutoff; // running long enough to have reported
       String uuid = iv.uuid();
       if (uuid == null) {
-        if (due) {
-          expected++;
-          unresolved++;
-        }
+        unresolved += due ? 1 : 0;
+        expected += due ? 1 : 0;
         continue;
       }
-      if (claimed == null) {
-        claimed = new HashSet<>();
+      Integer slot = slotOf.get(uuid);
+      if (slot != null) {
+        claimedIn[slot] = mark;
       }
-      claimed.add(uuid);
-      Entry e = entries.get(uuid);
-      boolean fresh = e != null && e.at >= cutoff;
-      if (fresh && !e.invalid) {
-        reporting += due ? 1 : 0;
-        expected += due ? 1 : 0;
-      } else if (due) {
-        expected++;
-        if (e == null) {
-          silent++;
-        } else if (!fresh) {
-          stale++;
-        } else {
-          nan++;
-        }
+      if (!due) {
+        continue;
+      }
+      expected++;
+      if (slot == null) {
+        silent++;
+      } else if (at[slot] < cutoff) {
+        stale++;
+      } else if (invalid[slot]) {
+        nan++;
+      } else {
+        reporting++;
       }
     }
     if (unresolved > 0) {
@@ -169,14 +228,13 @@ final class SeriesHealth {
       int leftUsable = 0;
       int leftInvalid = 0;
       int leftStale = 0;
-      for (Map.Entry<String, Entry> me : entries.entrySet()) {
-        if (claimed != null && claimed.contains(me.getKey())) {
+      for (int i = 0; i < count; i++) {
+        if (claimedIn[i] == mark) {
           continue;
         }
-        Entry e = me.getValue();
-        if (e.at < cutoff) {
+        if (at[i] < cutoff) {
           leftStale++;
-        } else if (e.invalid) {
+        } else if (invalid[i]) {
           leftInvalid++;
         } else {
           leftUsable++;
@@ -194,14 +252,45 @@ final class SeriesHealth {
     MetricHealth state = reporting == expected ? MetricHealth.OK
         : reporting > 0 ? MetricHealth.PARTIAL
         // fresh values only from uuids of no instance: the instances themselves have nothing fresh
-        : nan > 0 ? MetricHealth.NAN : newest != null ? MetricHealth.STALE : MetricHealth.MISSING;
-    return new Assessment(state, expected, reporting, stale, silent, nan, newest, invalidWhy);
+        : nan > 0 ? MetricHealth.NAN : newest != Long.MIN_VALUE ? MetricHealth.STALE : MetricHealth.MISSING;
+    return new Assessment(state, expected, reporting, stale, silent, nan, newestSeen(), invalidWhy);
+  }
+
+  /** Drops the uuids whose newest arrival is older than {@code limit} (instances long gone). */
+  private void forgetOlderThan(long limit) {
+    int kept = 0;
+    for (int i = 0; i < count; i++) {
+      if (at[i] >= limit) {
+        if (kept != i) {
+          uuids[kept] = uuids[i];
+          at[kept] = at[i];
+          invalid[kept] = invalid[i];
+          why[kept] = why[i];
+          claimedIn[kept] = claimedIn[i];
+        }
+        kept++;
+      }
+    }
+    if (kept == count) {
+      return;
+    }
+    for (int i = kept; i < count; i++) {
+      uuids[i] = null;
+      why[i] = null;
+    }
+    count = kept;
+    cursor = 0;
+    slotOf.clear();
+    for (int i = 0; i < count; i++) {
+      slotOf.put(uuids[i], i);
+    }
   }
 
   /** Tells whether a uuid's newest value is a usable number and fresh at {@code now}. */
   boolean freshAndUsable(String uuid, Instant now) {
-    Entry e = entries.get(uuid);
-    return e != null && !e.invalid && e.at >= nanos(now) - maxAgeNanos;
+    sync();
+    Integer slot = slotOf.get(uuid);
+    return slot != null && !invalid[slot] && at[slot] >= nanos(now) - maxAgeNanos;
   }
 
   /**
@@ -210,11 +299,12 @@ final class SeriesHealth {
    * input.
    */
   @Nullable Instant nextChange(List<InstanceView> instances, Instant now) {
+    sync();
     long cutoff = nanos(now) - maxAgeNanos;
     long next = Long.MAX_VALUE;
-    for (Entry e : entries.values()) {
-      if (!e.invalid && e.at >= cutoff) {
-        next = Math.min(next, plus(e.at, maxAgeNanos + 1)); // stale strictly after max_sample_age
+    for (int i = 0; i < count; i++) {
+      if (!invalid[i] && at[i] >= cutoff) {
+        next = Math.min(next, plus(at[i], maxAgeNanos + 1)); // stale strictly after max_sample_age
       }
     }
     if (!aggregated) {
@@ -227,10 +317,6 @@ final class SeriesHealth {
       }
     }
     return next == Long.MAX_VALUE ? null : instant(next);
-  }
-
-  private static @Nullable Instant later(@Nullable Instant a, Instant b) {
-    return a == null || b.isAfter(a) ? b : a;
   }
 
   /** Epoch nanos; engine times and sample timestamps fit a long (see {@link MetricSample#EARLIEST}). */

@@ -99,6 +99,7 @@ class MetricHealthGuardTest {
   @Test
   void missingNanStalePartialAndOkAreToldApartForAPerInstanceMetric() {
     Fixed inner = new Fixed();
+    inner.answer = ScalingDecision.scaleTo(1, "cpu low"); // a decision the guard must judge
     MetricHealthGuard g = new MetricHealthGuard(inner, "cpu", false, HOLD_60);
     List<InstanceView> three = running(3, T0.minusSeconds(3600), 0);
 
@@ -141,6 +142,22 @@ class MetricHealthGuardTest {
   }
 
   @Test
+  void aHoldOfThePolicyKeepsItsReasonAndItsHealthIsJudgedWhenAsked() {
+    Fixed inner = new Fixed();
+    inner.answer = ScalingDecision.hold("no new samples");
+    MetricHealthGuard g = new MetricHealthGuard(inner, "cpu", false, HOLD_60);
+    List<InstanceView> two = running(2, T0.minusSeconds(3600), 0);
+    g.evaluate(input(two, T0, cpu(T0, 0, 1), List.of()));
+    ScalingDecision hold = g.evaluate(input(two, T0.plusSeconds(90), cpu(T0.plusSeconds(90), 0), List.of()));
+    assertThat(hold).isSameAs(inner.answer);
+    assertThat(g.metricHealth()).isEqualTo(MetricHealth.PARTIAL);
+    assertThat(g.describeState()).isEqualTo("metric cpu PARTIAL, newest value at 2015-06-18T08:01:30Z");
+    // judged for the evaluation it belongs to, even when asked after the instances changed
+    g.evaluate(input(two, T0.plusSeconds(91), cpu(T0.plusSeconds(91), 0, 1), List.of()));
+    assertThat(g.metricHealth()).isEqualTo(MetricHealth.OK);
+  }
+
+  @Test
   void newInstancesAreNotExpectedToReportBeforeMaxSampleAgeAndUnresolvedOnesAreMatchedByCount() {
     MetricHealthGuard g = new MetricHealthGuard(new Fixed(), "cpu", false, HOLD_60);
     Instant now = T0.plusSeconds(3600);
@@ -153,7 +170,9 @@ class MetricHealthGuardTest {
     assertThat(g.metricHealth()).isEqualTo(MetricHealth.PARTIAL); // u2 has been running for 61 s now
 
     // the engine knows no uuid of these instances: three fresh uuids account for three instances
-    MetricHealthGuard counted = new MetricHealthGuard(new Fixed(), "cpu", false, HOLD_60);
+    Fixed wantsOne = new Fixed();
+    wantsOne.answer = ScalingDecision.scaleTo(1, "cpu low");
+    MetricHealthGuard counted = new MetricHealthGuard(wantsOne, "cpu", false, HOLD_60);
     List<InstanceView> unresolved = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       unresolved.add(new InstanceView(PolicyInputs.id(i), i, InstanceView.Phase.RUNNING, T0, null));
