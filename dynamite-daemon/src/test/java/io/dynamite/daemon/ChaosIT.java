@@ -199,23 +199,27 @@ class ChaosIT {
   @Order(6)
   void crashPointsSigkillOfTheLeaderAtRandomPointsOfStartUpsAndScaleDowns() throws Exception {
     for (int run = 0; run < CRASH_POINTS; run++) {
-      DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
-      DaemonSlot standby = other(lead);
-      int count = mains().size();
-      boolean up = count <= 2 || (count < 5 && random.nextBoolean());
-      if (up) {
-        breach(); // a start-up begins
-      } else {
-        scaleDown(highest()); // a scale-down begins
+      try {
+        DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
+        DaemonSlot standby = other(lead);
+        int count = mains().size();
+        boolean up = count <= 2 || (count < 5 && random.nextBoolean());
+        if (up) {
+          breach(); // a start-up begins
+        } else {
+          scaleDown(highest()); // a scale-down begins
+        }
+        pause(random.nextInt(3000)); // a random point of it
+        long t0 = System.nanoTime();
+        lead.process.kill();
+        await("standby takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
+            .until(standby::leadingAndReady);
+        failover("sigkill", t0);
+        lead.start(); // the killed one comes back as the standby
+        settleAndCheck(up ? "crash-point start-up" : "crash-point scale-down");
+      } catch (Exception | AssertionError e) {
+        aborted("crashPointsSigkillOfTheLeaderAtRandomPointsOfStartUpsAndScaleDowns", run, e);
       }
-      pause(random.nextInt(3000)); // a random point of it
-      long t0 = System.nanoTime();
-      lead.process.kill();
-      await("standby takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
-          .until(standby::leadingAndReady);
-      failover("sigkill", t0);
-      lead.start(); // the killed one comes back as the standby
-      settleAndCheck(up ? "crash-point start-up" : "crash-point scale-down");
     }
     assertNoViolations();
   }
@@ -224,22 +228,26 @@ class ChaosIT {
   @Order(5)
   void failoversTheLeaderKilledAndItsSuccessorKilledDuringItsRecovery() throws Exception {
     for (int run = 0; run < FAILOVERS; run++) {
-      DaemonSlot first = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
-      breach();
-      pause(random.nextInt(2000));
-      first.process.kill();
-      first.start(); // back at once, as a candidate
-      DaemonSlot second = await("a successor is elected").atMost(TAKEOVER)
-          .pollInterval(Duration.ofMillis(5)).until(this::electedLeader, l -> l != null);
-      pause(random.nextInt(200)); // within its recovery, or just after
-      second.process.kill();
-      long t0 = System.nanoTime();
-      DaemonSlot third = other(second);
-      await("the third takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
-          .until(third::leadingAndReady);
-      failover("double-kill", t0);
-      second.start();
-      settleAndCheck("failover double-kill");
+      try {
+        DaemonSlot first = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
+        breach();
+        pause(random.nextInt(2000));
+        first.process.kill();
+        first.start(); // back at once, as a candidate
+        DaemonSlot second = await("a successor is elected").atMost(TAKEOVER)
+            .pollInterval(Duration.ofMillis(5)).until(this::electedLeader, l -> l != null);
+        pause(random.nextInt(200)); // within its recovery, or just after
+        second.process.kill();
+        long t0 = System.nanoTime();
+        DaemonSlot third = other(second);
+        await("the third takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
+            .until(third::leadingAndReady);
+        failover("double-kill", t0);
+        second.start();
+        settleAndCheck("failover double-kill");
+      } catch (Exception | AssertionError e) {
+        aborted("failoversTheLeaderKilledAndItsSuccessorKilledDuringItsRecovery", run, e);
+      }
     }
     assertNoViolations();
   }
@@ -248,26 +256,30 @@ class ChaosIT {
   @Order(1)
   void v1ALeaderStoppedInTheMiddleOfAStartSendsNothingAfterTheStandbyTookOver() throws Exception {
     for (int run = 0; run < SCENARIO_RUNS; run++) {
-      DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
-      DaemonSlot standby = other(lead);
-      // every mutating call answers late, so a start spends seconds among its PUTs
-      fleet.randomMutationFaults(0, SEED, Duration.ofMillis(700));
-      fleet.injectMutationFaults(repeat(FakeFleetServer.MutationFault.APPLY_THEN_HANG, 12));
-      int before = fleet.requests().size();
-      breach();
-      await("a start is under way").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
-          .until(() -> fleet.requests().subList(before, fleet.requests().size()).stream().anyMatch(r -> r.method().equals("PUT")));
-      pause(random.nextInt(1500));
-      signal("STOP", lead.process);
-      long t0 = System.nanoTime();
-      await("standby takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
-          .until(standby::leadingAndReady);
-      failover("sigstop", t0);
-      pause(1000); // the new leader's recovery acts
-      signal("CONT", lead.process);
-      settleAndCheck("V1 leader-sigstop");
-      assertThat(lead.process.isAlive()).as(lead.process.output()).isTrue();
-      fleet.randomMutationFaults(0.15, SEED + run, Duration.ofMillis(800));
+      try {
+        DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
+        DaemonSlot standby = other(lead);
+        // every mutating call answers late, so a start spends seconds among its PUTs
+        fleet.randomMutationFaults(0, SEED, Duration.ofMillis(700));
+        fleet.injectMutationFaults(repeat(FakeFleetServer.MutationFault.APPLY_THEN_HANG, 12));
+        int before = fleet.requests().size();
+        breach();
+        await("a start is under way").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
+            .until(() -> fleet.requests().subList(before, fleet.requests().size()).stream().anyMatch(r -> r.method().equals("PUT")));
+        pause(random.nextInt(1500));
+        signal("STOP", lead.process);
+        long t0 = System.nanoTime();
+        await("standby takes over").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
+            .until(standby::leadingAndReady);
+        failover("sigstop", t0);
+        pause(1000); // the new leader's recovery acts
+        signal("CONT", lead.process);
+        settleAndCheck("V1 leader-sigstop");
+        assertThat(lead.process.isAlive()).as(lead.process.output()).isTrue();
+        fleet.randomMutationFaults(0.15, SEED + run, Duration.ofMillis(800));
+      } catch (Exception | AssertionError e) {
+        aborted("v1ALeaderStoppedInTheMiddleOfAStartSendsNothingAfterTheStandbyTookOver", run, e);
+      }
     }
     assertNoViolations();
   }
@@ -276,42 +288,46 @@ class ChaosIT {
   @Order(2)
   void v2EtcdAwayFiveToThirtySecondsAndTheSameDaemonReElected() throws Exception {
     for (int run = 0; run < SCENARIO_RUNS; run++) {
-      DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
-      DaemonSlot standby = other(lead);
-      standby.process.close(); // the same daemon must win again
-      standby.process = null;
-      fleet.randomMutationFaults(0, SEED, Duration.ofMillis(800)); // the outage is the only fault
-      int logFrom = lead.process.output().length();
-      breach();
-      pause(random.nextInt(2000));
-      Set<String> launched = launchedInstances();
-      int requestsFrom = fleet.requests().size();
-      etcd.kill();
-      pause(5000 + random.nextInt(25_001));
-      etcd.restart();
-      settleAndCheck("V2 etcd-away");
-      // what ran before the outage must not be taken for an interrupted start and deleted, and
-      // the number table must be rebuilt
-      List<String> deleted = fleet.requests().subList(requestsFrom, fleet.requests().size()).stream()
-          .filter(r -> r.method().equals("DELETE")).map(r -> r.path().substring(r.path().lastIndexOf('/') + 1))
-          .filter(u -> launched.stream().anyMatch(m -> u.endsWith("@" + number(m) + ".service"))).toList();
-      String log = lead.process.output().substring(logFrom);
-      List<String> v = new ArrayList<>();
-      if (!deleted.isEmpty()) {
-        v.add("units of instances running before the outage were deleted: " + deleted);
-      }
-      for (String bad : List.of("does not fit the number table", "no free instance number")) {
-        if (log.contains(bad)) {
-          v.add("daemon log says '" + bad + "'");
+      try {
+        DaemonSlot lead = await().atMost(TAKEOVER).until(this::leader, l -> l != null);
+        DaemonSlot standby = other(lead);
+        standby.process.close(); // the same daemon must win again
+        standby.process = null;
+        fleet.randomMutationFaults(0, SEED, Duration.ofMillis(800)); // the outage is the only fault
+        int logFrom = lead.process.output().length();
+        breach();
+        pause(random.nextInt(2000));
+        Set<String> launched = launchedInstances();
+        int requestsFrom = fleet.requests().size();
+        etcd.kill();
+        pause(5000 + random.nextInt(25_001));
+        etcd.restart();
+        settleAndCheck("V2 etcd-away");
+        // what ran before the outage must not be taken for an interrupted start and deleted, and
+        // the number table must be rebuilt
+        List<String> deleted = fleet.requests().subList(requestsFrom, fleet.requests().size()).stream()
+            .filter(r -> r.method().equals("DELETE")).map(r -> r.path().substring(r.path().lastIndexOf('/') + 1))
+            .filter(u -> launched.stream().anyMatch(m -> u.endsWith("@" + number(m) + ".service"))).toList();
+        String log = lead.process.output().substring(logFrom);
+        List<String> v = new ArrayList<>();
+        if (!deleted.isEmpty()) {
+          v.add("units of instances running before the outage were deleted: " + deleted);
         }
+        for (String bad : List.of("does not fit the number table", "no free instance number")) {
+          if (log.contains(bad)) {
+            v.add("daemon log says '" + bad + "'");
+          }
+        }
+        if (!lead.leadingAndReady()) {
+          v.add("the daemon is not leading again");
+        }
+        violation("V2 etcd-away (nothing deleted, number table rebuilt)", v);
+        standby.start();
+        settleAndCheck("V2 etcd-away (standby back)");
+        fleet.randomMutationFaults(0.15, SEED + run, Duration.ofMillis(800));
+      } catch (Exception | AssertionError e) {
+        aborted("v2EtcdAwayFiveToThirtySecondsAndTheSameDaemonReElected", run, e);
       }
-      if (!lead.leadingAndReady()) {
-        v.add("the daemon is not leading again");
-      }
-      violation("V2 etcd-away (nothing deleted, number table rebuilt)", v);
-      standby.start();
-      settleAndCheck("V2 etcd-away (standby back)");
-      fleet.randomMutationFaults(0.15, SEED + run, Duration.ofMillis(800));
     }
     assertNoViolations();
   }
@@ -320,18 +336,22 @@ class ChaosIT {
   @Order(3)
   void v3EtcdKilledAndRestartedWithItsDataKeptOrWipedLosesNoUnitAndNoSample() throws Exception {
     for (int run = 0; run < SCENARIO_RUNS; run++) {
-      for (boolean wipe : new boolean[] {false, true}) {
-        String scenario = wipe ? "V3 etcd-restart-wiped" : "V3 etcd-restart-kept";
-        breach();
-        pause(random.nextInt(2000));
-        etcd.kill();
-        if (wipe) {
-          etcd.wipeData();
+      try {
+        for (boolean wipe : new boolean[] {false, true}) {
+          String scenario = wipe ? "V3 etcd-restart-wiped" : "V3 etcd-restart-kept";
+          breach();
+          pause(random.nextInt(2000));
+          etcd.kill();
+          if (wipe) {
+            etcd.wipeData();
+          }
+          pause(random.nextInt(3000));
+          etcd.restart();
+          samplesAfterTheRestartAreConsumed(scenario, run);
+          settleAndCheck(scenario);
         }
-        pause(random.nextInt(3000));
-        etcd.restart();
-        samplesAfterTheRestartAreConsumed(scenario, run);
-        settleAndCheck(scenario);
+      } catch (Exception | AssertionError e) {
+        aborted("v3EtcdKilledAndRestartedWithItsDataKeptOrWipedLosesNoUnitAndNoSample", run, e);
       }
     }
     assertNoViolations();
@@ -341,44 +361,48 @@ class ChaosIT {
   @Order(4)
   void v4ADeleteThatFleetAppliesLateLandsOnTheNextInstanceOfTheNumberAndLeavesNoOrphan() throws Exception {
     for (int run = 0; run < SCENARIO_RUNS; run++) {
-      fleet.randomMutationFaults(0, SEED, Duration.ofMillis(800)); // the held DELETE is the only fault
-      while (mains().size() < 3) {
-        int n = mains().size();
-        breach();
-        await("scale-up to " + (n + 1)).atMost(TAKEOVER).until(() -> mains().size() > n);
-      }
-      settleAndCheck("V4 late-delete (prepared)");
-      String victim = highest();
-      String main = "a@" + number(victim) + ".service";
-      int from = fleet.requests().size();
-      fleet.injectUnitFault(main, FakeFleetServer.MutationFault.HANG_THEN_APPLY, V4_HANG);
-      scaleDown(victim);
-      await("the DELETE of " + main + " is held").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
-          .until(() -> deletesOf(main, from) >= 1);
-      long held = System.nanoTime();
-      // the client times out and retries; the retry removes it; the stop completes and frees the number
-      await("the DELETE of " + main + " is retried").atMost(V4_HANG).pollInterval(Duration.ofMillis(50))
-          .until(() -> deletesOf(main, from) >= 2);
-      await("the stop of " + main + " is recorded").atMost(V4_HANG).pollInterval(Duration.ofMillis(100))
-          .until(() -> !recorded(main));
-      breach(); // a scale-up takes the lowest free number: the victim's
-      List<String> v = new ArrayList<>();
       try {
-        await("a new " + main + " is started before the held DELETE lands").atMost(V4_HANG)
-            .pollInterval(Duration.ofMillis(50)).until(() -> fleet.unit(main).isPresent());
-        if (System.nanoTime() - held >= V4_HANG.toNanos()) {
-          v.add("scenario not reproduced: the new " + main + " came after the held DELETE landed");
-        } else {
-          // the held DELETE lands on the new main unit; its attached units are still there
-          await("the held DELETE lands on the new " + main).atMost(V4_HANG.plusSeconds(10))
-              .pollInterval(Duration.ofMillis(50)).until(() -> fleet.unit(main).isEmpty());
+        fleet.randomMutationFaults(0, SEED, Duration.ofMillis(800)); // the held DELETE is the only fault
+        while (mains().size() < 3) {
+          int n = mains().size();
+          breach();
+          await("scale-up to " + (n + 1)).atMost(TAKEOVER).until(() -> mains().size() > n);
         }
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        v.add("scenario not reproduced: " + e.getMessage());
+        settleAndCheck("V4 late-delete (prepared)");
+        String victim = highest();
+        String main = "a@" + number(victim) + ".service";
+        int from = fleet.requests().size();
+        fleet.injectUnitFault(main, FakeFleetServer.MutationFault.HANG_THEN_APPLY, V4_HANG);
+        scaleDown(victim);
+        await("the DELETE of " + main + " is held").atMost(TAKEOVER).pollInterval(Duration.ofMillis(20))
+            .until(() -> deletesOf(main, from) >= 1);
+        long held = System.nanoTime();
+        // the client times out and retries; the retry removes it; the stop completes and frees the number
+        await("the DELETE of " + main + " is retried").atMost(V4_HANG).pollInterval(Duration.ofMillis(50))
+            .until(() -> deletesOf(main, from) >= 2);
+        await("the stop of " + main + " is recorded").atMost(V4_HANG).pollInterval(Duration.ofMillis(100))
+            .until(() -> !recorded(main));
+        breach(); // a scale-up takes the lowest free number: the victim's
+        List<String> v = new ArrayList<>();
+        try {
+          await("a new " + main + " is started before the held DELETE lands").atMost(V4_HANG)
+              .pollInterval(Duration.ofMillis(50)).until(() -> fleet.unit(main).isPresent());
+          if (System.nanoTime() - held >= V4_HANG.toNanos()) {
+            v.add("scenario not reproduced: the new " + main + " came after the held DELETE landed");
+          } else {
+            // the held DELETE lands on the new main unit; its attached units are still there
+            await("the held DELETE lands on the new " + main).atMost(V4_HANG.plusSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).until(() -> fleet.unit(main).isEmpty());
+          }
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          v.add("scenario not reproduced: " + e.getMessage());
+        }
+        violation("V4 late-delete (reproduced)", v);
+        settleAndCheck("V4 late-delete");
+        fleet.randomMutationFaults(0.15, SEED + run, Duration.ofMillis(800));
+      } catch (Exception | AssertionError e) {
+        aborted("v4ADeleteThatFleetAppliesLateLandsOnTheNextInstanceOfTheNumberAndLeavesNoOrphan", run, e);
       }
-      violation("V4 late-delete (reproduced)", v);
-      settleAndCheck("V4 late-delete");
-      fleet.randomMutationFaults(0.15, SEED + run, Duration.ofMillis(800));
     }
     assertNoViolations();
   }
@@ -527,6 +551,40 @@ class ChaosIT {
     }
     System.out.println("CHAOS run scenario=" + scenario + " " + (problems.isEmpty() ? "ok" : "VIOLATION " + problems)
         + " t_s=" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - CAMPAIGN_START));
+  }
+
+  /**
+   * A run that could not be carried out (an exception, not an invariant that failed: etcd not
+   * healthy in time, a wait that ran out). It is counted and printed at once, makes the test fail at
+   * its end like a violation, and the cluster is brought back (etcd and both daemons running, the
+   * random faults back) so that the campaign goes on.
+   */
+  private void aborted(String test, int run, Throwable e) {
+    int[] tally = TALLY.computeIfAbsent("aborted runs of " + test, k -> new int[2]);
+    tally[0]++;
+    tally[1]++;
+    java.io.StringWriter trace = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(trace));
+    failures.add(test + " run " + run + " aborted: " + e);
+    System.out.println("CHAOS run scenario=" + test + " run=" + run + " ABORTED " + e + " t_s="
+        + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - CAMPAIGN_START) + "\n" + trace);
+    try {
+      if (!etcd.isRunning()) {
+        etcd.restart();
+      }
+      for (DaemonSlot s : slots) {
+        if (s.process != null) {
+          cont(s.process);
+        }
+        if (s.process == null || !s.process.isAlive()) {
+          s.start();
+        }
+      }
+      fleet.randomMutationFaults(0.15, SEED + run, Duration.ofMillis(800));
+      await("a leader after an aborted run").atMost(STARTUP).until(() -> leader() != null);
+    } catch (Exception | AssertionError again) {
+      System.out.println("CHAOS could not bring the cluster back: " + again);
+    }
   }
 
   private void assertNoViolations() {
