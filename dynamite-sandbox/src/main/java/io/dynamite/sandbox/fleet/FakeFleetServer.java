@@ -474,7 +474,6 @@ public final class FakeFleetServer implements AutoCloseable {
     requests.clear();
   }
 
-
   /**
    * Returns a unit as stored (options as fleet re-parsed them).
    *
