@@ -30,12 +30,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon jar in its other run modes, against one real etcd (v2 enabled) shared by the class and
- * a fresh {@link FakeFleetServer} (a real fleetd's timings) per test: SIGTERM while a start is in flight, {@code --dry-run}
+ * a fresh {@link FakeFleetServer} per test (with a real fleetd's timings for the slow start): SIGTERM while a start is in flight, {@code --dry-run}
  * (with {@code DYNAMITE_LOG_CONFIG_PATH}), and the metrics flags {@code --metrics-api v2|both} with
  * {@code --metrics-mode shared}.
  */
@@ -67,8 +69,11 @@ class DaemonModesIT {
   }
 
   @BeforeEach
-  void fleet() {
-    fleet = FakeFleetServer.builder().profile(FakeFleetProfile.realistic()).start();
+  void fleet(TestInfo test) {
+    // a real fleetd's timings where a start's duration is what the test is about; the metrics and
+    // dry-run tests do not depend on it and keep the instant fake
+    boolean timed = test.getTags().contains("fleet-timing");
+    fleet = FakeFleetServer.builder().profile(timed ? FakeFleetProfile.realistic() : FakeFleetProfile.instant()).start();
   }
 
   @AfterEach
@@ -95,6 +100,7 @@ class DaemonModesIT {
   }
 
   @Test
+  @Tag("fleet-timing")
   void sigtermDuringASlowStartFinishesItExitsZeroAndLeavesNothingToUndo() throws Exception {
     DaemonProcess first = daemon(Map.of(), "--status-port", "0", "--shutdown-timeout", "30");
     awaitUnits(first, 7); // example + 2 x (a, announcer, logger)
