@@ -15,6 +15,7 @@ import io.dynamite.etcd.EtcdSettings;
 import io.dynamite.fleet.FleetClient;
 import io.dynamite.fleet.FleetTarget;
 import io.dynamite.sandbox.InMemoryMetricSource;
+import io.dynamite.sandbox.fleet.FakeFleetProfile;
 import io.dynamite.sandbox.fleet.FakeFleetServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -49,7 +50,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one-command demo: the real {@link ScalingEngine} scales service {@code webserver} (min 2,
  * max 8) on a {@link FakeFleetServer} reached over real HTTP through {@link FleetTarget}, while a
- * synthetic day of load (a daily curve with a spike) plays on an {@link AcceleratedClock}. Metrics
+ * synthetic day of load (a daily curve with a spike) plays on an {@link AcceleratedClock}. The fake
+ * fleet runs the {@linkplain FakeFleetProfile#realistic() realistic profile} on its own clock at the
+ * same speed, so a new instance needs 6-8 simulated seconds before it runs, as on a real fleet. Metrics
  * go through the sandbox's in-memory source, or with {@code --etcd} through a real etcd in the
  * original key layout, written and read back by {@link EtcdMetricSource}.
  *
@@ -107,7 +110,11 @@ final class Demo {
       t.setDaemon(true);
       return t;
     });
-    try (FakeFleetServer fleet = FakeFleetServer.start();
+    // the fleet's time runs from the beginning (the engine's clock waits for the warm-up), at the
+    // day's speed, so its start times are simulated seconds like everything else
+    AcceleratedClock fleetClock = new AcceleratedClock(START, speed);
+    fleetClock.resume();
+    try (FakeFleetServer fleet = FakeFleetServer.builder().profile(FakeFleetProfile.realistic()).clock(fleetClock).start();
         FleetClient client = FleetClient.builder(fleet.endpoint()).build();
         FleetTarget target = FleetTarget.builder(client).pollInterval(Duration.ofMillis(10)).build();
         Metrics metrics = etcd == null ? new InMemoryMetrics() : new EtcdMetrics(etcd, config)) {
@@ -121,8 +128,8 @@ final class Demo {
           .retryBackoff(simulated(Duration.ofSeconds(5)), simulated(Duration.ofMinutes(1)))
           .listener(this::print)
           .build();
-      out.printf("Dynamite demo: service 'webserver' (min 2, max 8) on a fake fleet at %s, metrics %s%n",
-          fleet.endpoint(), etcd == null ? "in memory" : "through etcd at " + etcd);
+      out.printf("Dynamite demo: service 'webserver' (min 2, max 8) on a fake fleet at %s (realistic timing: an instance"
+          + " runs 6-8 s after its launch), metrics %s%n", fleet.endpoint(), etcd == null ? "in memory" : "through etcd at " + etcd);
       out.printf("%s of simulated time at %.0fx speed; policies: cpu_user > 70 for 30 s scales up (cooldown 1 min),"
           + " < 25 for 2 min scales down (cooldown 2 min)%n%n", length, speed);
       Instant end = START.plus(length);

@@ -11,6 +11,7 @@ import io.dynamite.api.state.StoredState;
 import io.dynamite.etcd.EtcdSettings;
 import io.dynamite.etcd.EtcdStateStore;
 import io.dynamite.testkit.etcd.EtcdProcess;
+import io.dynamite.sandbox.fleet.FakeFleetProfile;
 import io.dynamite.sandbox.fleet.FakeFleetServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -169,7 +170,8 @@ class ChaosIT {
   @BeforeEach
   void cluster() throws Exception {
     etcd = EtcdProcess.start("--enable-v2=true");
-    fleet = FakeFleetServer.builder().startDelay(Duration.ofMillis(300)).start();
+    // a real fleetd's timings (a start takes 6-8 s, states linger after a delete), drawn from the run's seed
+    fleet = FakeFleetServer.builder().profile(FakeFleetProfile.realistic()).seed(SEED).start();
     OriginalFixture.prepare(dir);
     // somebody else's units: one foreign, one named like a's instances but outside its numbering
     fleet.putUnit(FOREIGN, List.of(UnitOption.of("Service", "ExecStart", "/usr/sbin/nginx")), "launched");

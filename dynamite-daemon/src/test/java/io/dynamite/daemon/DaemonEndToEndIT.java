@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamite.testkit.etcd.EtcdProcess;
+import io.dynamite.sandbox.fleet.FakeFleetProfile;
 import io.dynamite.sandbox.fleet.FakeFleetServer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon jar as a separate process against a real etcd (v2 enabled, as the original's writers
- * need) and a {@link FakeFleetServer}, with the original's own test configuration: start-up makes
+ * need) and a {@link FakeFleetServer} with a real fleetd's timings, with the original's own test configuration: start-up makes
  * the original's fleet calls; metrics written in the original layout through the v2 API scale up;
  * a SIGKILL in the middle of a scale-up leaves no duplicate and no orphan after a restart, and
  * scaling resumes; per-instance metrics of a registered instance scale it down with the golden's
@@ -49,7 +50,8 @@ class DaemonEndToEndIT {
   @BeforeEach
   void cluster() throws Exception {
     etcd = EtcdProcess.start("--enable-v2=true");
-    fleet = FakeFleetServer.start();
+    // fleet's measured timings: a launched unit runs after 6-8 s, a deleted one's state lingers
+    fleet = FakeFleetServer.builder().profile(FakeFleetProfile.realistic()).start();
     OriginalFixture.prepare(dir);
   }
 
@@ -112,7 +114,7 @@ class DaemonEndToEndIT {
     Path config = dir.resolve("config.yaml");
     Files.writeString(config, Files.readString(config).replace("max_instance: 5", "max_instance: 6"));
     DaemonProcess second = daemon(statusPort);
-    fleet.setStartDelay(Duration.ZERO);
+    fleet.setStartDelay(fleet.profile().systemdStart());
     await("recovered, no duplicate, no orphan").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
         .untilAsserted(() -> {
           assertThat(second.isAlive()).as(second.output()).isTrue();

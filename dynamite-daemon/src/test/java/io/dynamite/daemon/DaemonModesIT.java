@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamite.testkit.etcd.EtcdProcess;
+import io.dynamite.sandbox.fleet.FakeFleetProfile;
 import io.dynamite.sandbox.fleet.FakeFleetServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -29,12 +30,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon jar in its other run modes, against one real etcd (v2 enabled) shared by the class and
- * a fresh {@link FakeFleetServer} per test: SIGTERM while a start is in flight, {@code --dry-run}
+ * a fresh {@link FakeFleetServer} per test (with a real fleetd's timings for the slow start): SIGTERM while a start is in flight, {@code --dry-run}
  * (with {@code DYNAMITE_LOG_CONFIG_PATH}), and the metrics flags {@code --metrics-api v2|both} with
  * {@code --metrics-mode shared}.
  */
@@ -66,8 +69,11 @@ class DaemonModesIT {
   }
 
   @BeforeEach
-  void fleet() {
-    fleet = FakeFleetServer.start();
+  void fleet(TestInfo test) {
+    // a real fleetd's timings where a start's duration is what the test is about; the metrics and
+    // dry-run tests do not depend on it and keep the instant fake
+    boolean timed = test.getTags().contains("fleet-timing");
+    fleet = FakeFleetServer.builder().profile(timed ? FakeFleetProfile.realistic() : FakeFleetProfile.instant()).start();
   }
 
   @AfterEach
@@ -94,9 +100,13 @@ class DaemonModesIT {
   }
 
   @Test
+  @Tag("fleet-timing")
   void sigtermDuringASlowStartFinishesItExitsZeroAndLeavesNothingToUndo() throws Exception {
     DaemonProcess first = daemon(Map.of(), "--status-port", "0", "--shutdown-timeout", "30");
     awaitUnits(first, 7); // example + 2 x (a, announcer, logger)
+    // running in fleet, the engine records each start at its next poll
+    await("start-up recorded").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> v3Keys("/_dynamite/run/intent/").isEmpty());
 
     fleet.setStartDelay(Duration.ofSeconds(4));
     OriginalFixture.writeResponseTimesV2(etcd.endpoint(), T0, 400);
@@ -121,7 +131,7 @@ class DaemonModesIT {
     assertThat(v3Keys("/_dynamite/run/intent/")).as("no intent left").isEmpty();
     assertThat(v3Keys("/_dynamite/run/service/a/")).contains("/_dynamite/run/service/a/a@12023.service");
 
-    fleet.setStartDelay(Duration.ZERO);
+    fleet.setStartDelay(fleet.profile().systemdStart());
     fleet.clearRequests();
     DaemonProcess second = daemon(Map.of(), "--status-port", "0");
     await("restarted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -211,12 +221,14 @@ class DaemonModesIT {
     assertThat(both.terminate(40)).as(both.output()).isZero();
   }
 
+  /** Waits until {@code count} units are launched and running (a real fleet needs seconds between the two). */
   private void awaitUnits(DaemonProcess d, int count) {
-    await(count + " units launched").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+    await(count + " units running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
         .untilAsserted(() -> {
           assertThat(d.isAlive()).as(d.output()).isTrue();
           assertThat(fleet.unitNames().stream()
-              .filter(u -> fleet.unit(u).map(x -> x.currentState().equals("launched")).orElse(false)))
+              .filter(u -> fleet.unit(u).map(x -> x.currentState().equals("launched")).orElse(false))
+              .filter(u -> fleet.states(u).stream().anyMatch(x -> x.activeState().equals("active"))))
               .hasSize(count);
         });
   }

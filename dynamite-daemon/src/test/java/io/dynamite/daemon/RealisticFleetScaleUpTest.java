@@ -190,6 +190,32 @@ class RealisticFleetScaleUpTest {
     }
   }
 
+  @Test
+  void theOriginalsStartUpRunsEveryInstanceWithBothAttachedUnitsOnItsMachine() throws Exception {
+    fleet.addMachine("0123456789abcdef0123456789abcdef", "127.0.0.2", java.util.Map.of());
+    DynamiteConfig original = ConfigLoader.builder().build().load(OriginalFixture.prepare(dir));
+    try (FleetTarget target = FleetTarget.builder(client).scheduler(scheduler).pollInterval(POLL).build();
+        ScalingEngine engine = ScalingEngine.builder().config(original).metricSource(metrics).target(target)
+            .stateStore(store).clock(clock).scheduler(scheduler).listener(events).build()) {
+      engine.start();
+      scheduler.runPending();
+      Instant limit = clock.instant().plus(Duration.ofSeconds(30));
+      while (events.events(EngineEvent.ActionSucceeded.class).size() < 3) {
+        assertThat(clock.instant()).as("start-up not done: " + events.events()).isBefore(limit);
+        scheduler.advance(STEP);
+      }
+      for (String n : List.of("12021", "12022")) {
+        String machine = fleet.unit("a@" + n + ".service").orElseThrow().machineId();
+        for (String u : List.of("a@", "a_service_announcer@", "a_logger@")) {
+          FakeFleetServer.Unit unit = fleet.unit(u + n + ".service").orElseThrow();
+          assertThat(unit.currentState()).as(unit.name()).isEqualTo("launched");
+          assertThat(unit.machineId()).as(unit.name() + " on its instance's machine").isEqualTo(machine);
+          assertThat(active(unit.name())).as(unit.name()).isTrue();
+        }
+      }
+    }
+  }
+
   private static void assertRecordedAtTheFirstPollAfterActive(Instant[] activeAndRecorded) {
     Instant active = activeAndRecorded[0];
     Instant recorded = activeAndRecorded[1];

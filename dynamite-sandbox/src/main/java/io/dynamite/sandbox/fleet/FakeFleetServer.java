@@ -211,7 +211,7 @@ public final class FakeFleetServer implements AutoCloseable {
    * <p>Options: {@code --port N} (default 49153, 0 for a free one), {@code --host ADDRESS} (default
    * {@code 127.0.0.1}), {@code --profile realistic|instant} (default realistic), {@code --seed N},
    * {@code --page-size N}, {@code --help}. A bad option prints the usage and exits with 2; a port
-   * that cannot be bound exits with 1.
+   * that cannot be bound exits with 1; after SIGTERM the JVM exits with its usual 143.
    *
    * @param args the command line
    */
@@ -490,7 +490,6 @@ public final class FakeFleetServer implements AutoCloseable {
   public synchronized void clearRequests() {
     requests.clear();
   }
-
 
   /**
    * Returns a unit as stored (options as fleet re-parsed them).
