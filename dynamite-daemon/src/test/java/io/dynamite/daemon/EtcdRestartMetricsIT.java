@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynamite.testkit.etcd.EtcdProcess;
-import io.dynamite.testkit.fleet.FakeFleetServer;
+import io.dynamite.sandbox.fleet.FakeFleetServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.CompactOption;
