@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param services every scalable service, in configuration order
  * @param recentDecisions the latest decisions that were not a plain hold, oldest first (at most
  *     {@value ScalingEngine#RECENT_DECISIONS})
- * @param counters running totals: {@code evaluations}, {@code samples}, {@code samples.unrouted},
+ * @param counters running totals: {@code evaluations}, {@code holds} (evaluations on new data that held,
+ *     counted whether or not a listener receives hold records), {@code samples}, {@code samples.unrouted},
  *     {@code metrics.rejected}, {@code policy.errors}, {@code actions.started}, {@code
  *     actions.failed}, {@code plugin.failures}, {@code drift}; for the durable memory {@code
  *     history.written}, {@code history.dropped} (records never stored: too many waited while the
@@ -43,7 +44,7 @@ public record EngineSnapshot(
    * @param services every scalable service, in configuration order
    * @param recentDecisions the latest decisions that were not a plain hold, oldest first (at most
    *     {@value ScalingEngine#RECENT_DECISIONS})
-   * @param counters running totals: {@code evaluations}, {@code samples}, {@code samples.unrouted},
+   * @param counters running totals: {@code evaluations}, {@code holds}, {@code samples}, {@code samples.unrouted},
    *     {@code metrics.rejected}, {@code policy.errors}, {@code actions.started}, {@code
    *     actions.failed}, {@code plugin.failures}, {@code drift}
    */

@@ -105,9 +105,8 @@ final class Pipeline {
     for (Recommendation rec : recs) {
       if (rec.count() == d.current()) {
         // a policy content with the current count: a hold, whatever the others wanted
-        if (!rec.samples().isEmpty() && recorder.hasListeners()) {
-          policies.record(rec.binding(), now, rec.before(), rec.samples(), null, DecisionRecord.Outcome.HOLD,
-              rec.decision().reason(), null, List.of());
+        if (!rec.samples().isEmpty()) {
+          policies.hold(rec.binding(), now, rec.before(), rec.samples(), rec.decision().reason());
         }
         rec.binding().previous = new PolicyOutcome(now, winner == rec || winner.count() == rec.count()
             ? PolicyOutcome.Kind.APPLIED : PolicyOutcome.Kind.OVERRULED, rec.count(), d.desired(), List.of(), "");

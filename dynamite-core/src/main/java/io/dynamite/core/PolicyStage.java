@@ -29,6 +29,8 @@ final class PolicyStage {
 
   /** Evaluations since the last {@link #flushCounts()}: counted here, published once per pass. */
   private long evaluations;
+  /** Holds on new data since the last {@link #flushCounts()}, counted whether or not recorded. */
+  private long holds;
 
   PolicyStage(Recorder recorder, PolicyMemory memory) {
     this.recorder = recorder;
@@ -40,6 +42,10 @@ final class PolicyStage {
     if (evaluations > 0) {
       recorder.count("evaluations", evaluations);
       evaluations = 0;
+    }
+    if (holds > 0) {
+      recorder.count("holds", holds);
+      holds = 0;
     }
   }
 
@@ -99,10 +105,21 @@ final class PolicyStage {
       // "stay at the current count" is a recommendation too: it vetoes other policies' scale-downs
       return new Recommendation(b, decision, to.desired(), List.of(), view, samples);
     }
-    if ((!samples.isEmpty() || !rejected.isEmpty()) && recorder.hasListeners()) {
-      record(b, now, view, samples, null, DecisionRecord.Outcome.HOLD, decision.reason(), null, List.of());
+    if (!samples.isEmpty() || !rejected.isEmpty()) {
+      hold(b, now, view, samples, decision.reason());
     }
     return null;
+  }
+
+  /**
+   * A hold on new data: counted, and recorded only if a listener wants hold records (a record
+   * describes the policy's state and judges its metric health, more work than the evaluation).
+   */
+  void hold(PolicyBinding b, Instant now, ServiceView view, List<MetricSample> samples, String reason) {
+    holds++;
+    if (recorder.recordsHolds()) {
+      record(b, now, view, samples, null, DecisionRecord.Outcome.HOLD, reason, null, List.of());
+    }
   }
 
   void record(PolicyBinding b, Instant now, ServiceView view, List<MetricSample> samples, @Nullable Direction direction,

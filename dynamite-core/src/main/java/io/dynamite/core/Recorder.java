@@ -32,6 +32,8 @@ final class Recorder {
 
   private final Clock clock;
   private final List<EngineListener> listeners;
+  /** The listeners that want a record of every hold ({@link EngineListener#receivesHolds()}). */
+  private final EngineListener[] holdListeners;
   /** The listeners that also observe ingested samples; an array for the per-run loop. */
   private final SampleObserver[] sampleObservers;
   private final Object lock = new Object();
@@ -47,6 +49,7 @@ final class Recorder {
   Recorder(Clock clock, List<EngineListener> listeners, DecisionLog history) {
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
+    this.holdListeners = this.listeners.stream().filter(Recorder::receivesHolds).toArray(EngineListener[]::new);
     this.sampleObservers = listeners.stream()
         .filter(SampleObserver.class::isInstance)
         .map(SampleObserver.class::cast)
@@ -83,8 +86,18 @@ final class Recorder {
     return history;
   }
 
-  boolean hasListeners() {
-    return !listeners.isEmpty();
+  /** Whether hold records are wanted: building one costs more than the evaluation that held. */
+  boolean recordsHolds() {
+    return holdListeners.length > 0;
+  }
+
+  private static boolean receivesHolds(EngineListener l) {
+    try {
+      return l.receivesHolds();
+    } catch (RuntimeException e) {
+      log.warn("listener {} failed to say whether it receives holds; it will: {}", l, e.toString());
+      return true;
+    }
   }
 
   void count(String name) {
@@ -119,8 +132,13 @@ final class Recorder {
       }
       history.add(r);
       sink.accept(r);
+      emit(new EngineEvent.DecisionMade(r));
+    } else {
+      EngineEvent e = new EngineEvent.DecisionMade(r);
+      for (EngineListener l : holdListeners) {
+        deliver(l, e);
+      }
     }
-    emit(new EngineEvent.DecisionMade(r));
   }
 
   void rejected(String key, String reason) {
@@ -176,11 +194,15 @@ final class Recorder {
 
   void emit(EngineEvent e) {
     for (EngineListener l : listeners) {
-      try {
-        l.onEvent(e);
-      } catch (RuntimeException ex) {
-        log.warn("listener {} failed on {}: {}", l, e.kind(), ex.toString());
-      }
+      deliver(l, e);
+    }
+  }
+
+  private static void deliver(EngineListener l, EngineEvent e) {
+    try {
+      l.onEvent(e);
+    } catch (RuntimeException ex) {
+      log.warn("listener {} failed on {}: {}", l, e.kind(), ex.toString());
     }
   }
 

@@ -35,6 +35,15 @@ final class EngineHarness implements AutoCloseable {
    */
   EngineHarness(DynamiteConfig config, InMemoryStateStore store, ManualClock clock, FakeScalingTarget target,
       Consumer<ScalingEngine.Builder> customize) {
+    this(config, store, clock, target, customize, true);
+  }
+
+  /**
+   * As above; {@code recordEvents} false leaves {@link #events} unregistered, so the engine has only
+   * the listeners {@code customize} adds.
+   */
+  EngineHarness(DynamiteConfig config, InMemoryStateStore store, ManualClock clock, FakeScalingTarget target,
+      Consumer<ScalingEngine.Builder> customize, boolean recordEvents) {
     this.clock = clock;
     this.scheduler = new ManualScheduler(clock);
     this.target = target;
@@ -47,8 +56,10 @@ final class EngineHarness implements AutoCloseable {
         .clock(clock)
         .scheduler(scheduler)
         // decision history and policy states are written when the test moves the clock
-        .historyExecutor(scheduler)
-        .listener(events);
+        .historyExecutor(scheduler);
+    if (recordEvents) {
+      b.listener(events);
+    }
     customize.accept(b);
     this.engine = b.build();
   }

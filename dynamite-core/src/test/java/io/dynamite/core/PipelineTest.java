@@ -216,6 +216,77 @@ class PipelineTest {
   }
 
   @Test
+  void holdRecordsAreBuiltOnlyForListenersThatWantThemAndHoldsAreCountedEitherWay() {
+    int[] described = new int[1];
+    ScalingPolicyProvider holding = new ScalingPolicyProvider() {
+      @Override
+      public String type() {
+        return "scripted";
+      }
+
+      @Override
+      public ScalingPolicy create(PolicySpec spec, PluginContext context) {
+        return new ScalingPolicy() {
+          @Override
+          public ScalingDecision evaluate(PolicyInput input) {
+            boolean busy = !input.samples().isEmpty() && input.samples().get(0).value() > 80;
+            return busy ? ScalingDecision.scaleTo(2, "busy") : ScalingDecision.hold("calm");
+          }
+
+          @Override
+          public String describeState() {
+            described[0]++;
+            return "state";
+          }
+        };
+      }
+    };
+    List<EngineEvent> quiet = new ArrayList<>();
+    io.dynamite.api.event.EngineListener noHolds = new io.dynamite.api.event.EngineListener() {
+      @Override
+      public void onEvent(EngineEvent event) {
+        quiet.add(event);
+      }
+
+      @Override
+      public boolean receivesHolds() {
+        return false;
+      }
+    };
+    try (EngineHarness h = new EngineHarness(web(1, 4, "tt"), new InMemoryStateStore(),
+        io.dynamite.testkit.ManualClock.atDefaultStart(), new io.dynamite.testkit.FakeScalingTarget(),
+        b -> b.policyProvider(holding).listener(noHolds), false).start()) {
+      for (int i = 0; i < 3; i++) {
+        h.metrics.push(CPU, "u1", h.clock.instant(), 10);
+        h.scheduler.advance(Duration.ofSeconds(1));
+      }
+      assertThat(h.engine.snapshot().counters()).containsEntry("holds", 3L);
+      assertThat(described[0]).as("no record of a hold is built when no listener wants one").isZero();
+      h.metrics.push(CPU, "u1", h.clock.instant(), 90);
+      h.scheduler.runPending();
+      assertThat(quiet).filteredOn(EngineEvent.DecisionMade.class::isInstance)
+          .map(e -> ((EngineEvent.DecisionMade) e).record().outcome())
+          .containsExactly(DecisionRecord.Outcome.SCALED);
+      assertThat(described[0]).isEqualTo(1);
+    }
+    // the same with a listener that keeps the default: it gets every hold, the other one still none
+    quiet.clear();
+    described[0] = 0;
+    try (EngineHarness h = new EngineHarness(web(1, 4, "tt"), new InMemoryStateStore(),
+        b -> b.policyProvider(holding).listener(noHolds)).start()) {
+      for (int i = 0; i < 3; i++) {
+        h.metrics.push(CPU, "u1", h.clock.instant(), 10);
+        h.scheduler.advance(Duration.ofSeconds(1));
+      }
+      assertThat(h.events.decisions()).extracting(DecisionRecord::outcome).containsExactly(
+          DecisionRecord.Outcome.HOLD, DecisionRecord.Outcome.HOLD, DecisionRecord.Outcome.HOLD);
+      assertThat(quiet).noneMatch(EngineEvent.DecisionMade.class::isInstance);
+      assertThat(h.engine.snapshot().counters()).containsEntry("holds", 3L);
+      assertThat(described[0]).isEqualTo(3);
+    }
+  }
+
+  @Test
   void aBreachActsWithoutAnyTickHavingPassed() {
     DynamiteConfig c = TestConfigs.create()
         .template("web", 1, 5, 8080, 1, "up", null)

@@ -48,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  *       (running/starting/stopping); {@code dynamite.instances.min}, {@code .max} and {@code
  *       .desired} (the count of the service's latest decision, else its current count);
  *   <li>{@code dynamite.decisions} counter per service, direction and outcome
- *       (scaled/refused/hold/error);
+ *       (scaled/refused/error); holds are counted engine-wide by {@code dynamite.holds} (below),
+ *       because this binder does not take a record of every hold ({@link #receivesHolds()});
  *   <li>{@code dynamite.actions} counter per service, direction and outcome
  *       (started/succeeded/failed), and {@code dynamite.action.duration} timer from start to
  *       outcome, by the engine's clock;
@@ -56,7 +57,8 @@ import org.jspecify.annotations.Nullable;
  *       state-store, victim-selector, policy), {@code dynamite.drift} per {@code kind}
  *       (gone/failed/unknown), {@code dynamite.engine.errors};
  *   <li>function counters over the engine's own totals: {@code dynamite.evaluations}, {@code
- *       dynamite.samples}, {@code dynamite.samples.unrouted}, {@code dynamite.metrics.rejected},
+ *       dynamite.holds} (evaluations on new data that held), {@code dynamite.samples}, {@code
+ *       dynamite.samples.unrouted}, {@code dynamite.metrics.rejected},
  *       {@code dynamite.policy.errors};
  *   <li>{@code dynamite.sample.lag} function timer per service: for every sample routed to the
  *       service, the engine clock's time at ingest minus the sample's own timestamp (a sample
@@ -77,7 +79,7 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
   private static final int DIRECTIONS = Direction.values().length;
   /** Lags beyond ~292 years overflow nanoseconds in a long; sample timestamps may reach 1677. */
   private static final long MAX_LAG_SECONDS = 9_000_000_000L;
-  private static final List<String> TOTALS = List.of("evaluations", "samples", "samples.unrouted", "metrics.rejected",
+  private static final List<String> TOTALS = List.of("evaluations", "holds", "samples", "samples.unrouted", "metrics.rejected",
       "policy.errors");
 
   private volatile @Nullable MeterRegistry registry;
@@ -177,6 +179,17 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
       }
     }
     return Double.NaN;
+  }
+
+  /**
+   * No: holds are counted by the engine ({@code dynamite.holds}); a record of each would cost about
+   * a quarter of every evaluation pass on a large fleet.
+   *
+   * @return false
+   */
+  @Override
+  public boolean receivesHolds() {
+    return false;
   }
 
   @Override

@@ -98,6 +98,34 @@ class DynamiteMetricsTest {
   }
 
   @Test
+  void holdsAreCountedEngineWideWithoutTakingARecordOfEach() throws Exception {
+    ManualClock clock = ManualClock.atDefaultStart();
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    FakeMetricSource metrics = new FakeMetricSource();
+    RecordingListener events = new RecordingListener();
+    DynamiteMetrics telemetry = new DynamiteMetrics();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    assertThat(telemetry.receivesHolds()).isFalse();
+    try (ScalingEngine engine = ScalingEngine.builder().config(config()).metricSource(metrics).target(new FakeScalingTarget())
+        .clock(clock).scheduler(scheduler).listener(events).listener(telemetry).build()) {
+      telemetry.observe(engine).bindTo(registry);
+      engine.start();
+      scheduler.runPending();
+      for (int i = 0; i < 3; i++) {
+        metrics.push(CPU, "u1", clock.instant(), 10); // below the threshold: a hold each time
+        scheduler.advance(Duration.ofSeconds(1));
+      }
+      assertThat(registry.get("dynamite.holds").functionCounter().count()).isEqualTo(3);
+      assertThat(registry.find("dynamite.decisions").tags("outcome", "hold").counter()).isNull();
+      // a listener with the default still receives every hold
+      assertThat(events.decisions()).extracting(r -> r.outcome())
+          .containsExactly(io.dynamite.api.event.DecisionRecord.Outcome.HOLD, io.dynamite.api.event.DecisionRecord.Outcome.HOLD,
+              io.dynamite.api.event.DecisionRecord.Outcome.HOLD);
+    }
+    events.assertNoInternalErrors();
+  }
+
+  @Test
   void sampleLagIsTheEngineClockAtIngestMinusTheSampleTimeAndItsCountTheSamplesIngested() throws Exception {
     ManualClock clock = ManualClock.atDefaultStart();
     ManualScheduler scheduler = new ManualScheduler(clock);

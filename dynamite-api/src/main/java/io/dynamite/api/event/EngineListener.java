@@ -16,4 +16,22 @@ public interface EngineListener {
    * @param event the event
    */
   void onEvent(EngineEvent event);
+
+  /**
+   * Whether this listener wants a {@link EngineEvent.DecisionMade} for every evaluation that held
+   * ({@link DecisionRecord.Outcome#HOLD}). On a large fleet holds are almost every evaluation — tens
+   * of thousands per second — and each record describes the policy's state and judges its metric
+   * health, which costs about a quarter of an evaluation pass. The engine builds hold records only
+   * while at least one listener wants them, and hands them only to those listeners; every other
+   * event, and every decision that is not a hold, still reaches every listener. The engine counts
+   * holds either way ({@code holds} in {@code EngineSnapshot.counters()}).
+   *
+   * <p>Asked once, when the engine is built.
+   *
+   * @return true (the default) to receive hold records, false to skip them
+   * @since 0.3
+   */
+  default boolean receivesHolds() {
+    return true;
+  }
 }
