@@ -69,6 +69,9 @@ final class MetricIntake {
         r.tables.add(b.series);
       }
       r.services.add(b.service);
+      if (recorder.observesSamples() && b.service.sampleObservers.length == 0) {
+        b.service.sampleObservers = recorder.sampleObserversOf(b.service.id());
+      }
     }
     routes.values().forEach(Route::freeze);
     this.queries = List.copyOf(qs.keySet());
@@ -173,7 +176,7 @@ final class MetricIntake {
         for (ServiceState s : r.serviceArray) {
           s.dirty = true;
           if (now != null) {
-            recorder.samplesIngested(s.id(), run, now);
+            recorder.samplesIngested(s.sampleObservers, run, now);
           }
         }
       }

@@ -106,7 +106,7 @@ final class PolicyBinder {
           s.bindings.add(binding);
           bindings.add(binding);
           s.asksForTime |= overridesNextEvaluation(policy);
-          binding.keepsState = overrides(policy, "exportState");
+          binding.keepsState = keepsState(policy);
         } catch (ConfigException e) {
           for (ConfigProblem p : e.problems()) {
             problems.add(p.under(path));
@@ -128,6 +128,14 @@ final class PolicyBinder {
       return g.asksForTime(overridesNextEvaluation(g.delegate()));
     }
     return overrides(policy, "nextEvaluation");
+  }
+
+  /** Whether the policy has a state to export: the health guard only forwards its policy's. */
+  private static boolean keepsState(ScalingPolicy policy) {
+    if (policy instanceof io.dynamite.core.policy.health.MetricHealthGuard g) {
+      return keepsState(g.delegate());
+    }
+    return overrides(policy, "exportState");
   }
 
   /** Whether the policy overrides one of the SPI's parameterless default methods. */

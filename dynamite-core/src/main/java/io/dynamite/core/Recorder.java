@@ -61,11 +61,24 @@ final class Recorder {
     return sampleObservers.length > 0;
   }
 
-  /** Tells the sample observers about one run of samples routed to one service. */
-  void samplesIngested(ServiceId service, List<MetricSample> run, Instant now) {
+  /** The sample observers' handles for one service, in listener order; a failing one is left out. */
+  SampleObserver.OfService[] sampleObserversOf(ServiceId service) {
+    List<SampleObserver.OfService> out = new java.util.ArrayList<>(sampleObservers.length);
     for (SampleObserver o : sampleObservers) {
       try {
-        o.samplesIngested(service, run, now);
+        out.add(java.util.Objects.requireNonNull(o.forService(service), "forService returned null"));
+      } catch (RuntimeException ex) {
+        log.warn("sample observer {} failed for service {}; it is not told about its samples: {}", o, service, ex.toString());
+      }
+    }
+    return out.toArray(new SampleObserver.OfService[0]);
+  }
+
+  /** Tells a service's sample observers about one run of samples routed to it. */
+  void samplesIngested(SampleObserver.OfService[] observers, List<MetricSample> run, Instant now) {
+    for (SampleObserver.OfService o : observers) {
+      try {
+        o.samplesIngested(run, now);
       } catch (RuntimeException ex) {
         // at sample rate a failing observer would flood the log: debug after the first
         if (observerFailures++ == 0) {

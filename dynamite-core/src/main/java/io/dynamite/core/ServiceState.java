@@ -65,6 +65,8 @@ final class ServiceState {
   @Nullable Instant timerAt;
   /** True if one of its policies implements {@code nextEvaluation()}, so timers must be asked for. */
   boolean asksForTime;
+  /** The sample observers' handles for this service; set once the routes are built. */
+  SampleObserver.OfService[] sampleObservers = new SampleObserver.OfService[0];
   /** The min_instance shortfall last reported in a dry run. */
   int reportedShortfall;
 

@@ -4,6 +4,7 @@ import io.dynamite.api.ConfigException;
 import io.dynamite.api.ConfigProblem;
 import io.dynamite.api.MetricSourceException;
 import io.dynamite.api.event.EngineEvent;
+import io.dynamite.api.event.EngineListener;
 import io.dynamite.api.spi.MetricSource;
 import io.dynamite.core.ScalingEngine;
 import io.dynamite.api.spi.PluginContext;
@@ -177,7 +178,7 @@ final class Daemon {
         .plugins(registry)
         .dryRun(settings.dryRun)
         .shutdownTimeout(Duration.ofSeconds(settings.shutdownTimeoutSeconds))
-        .listener(this::onEvent)
+        .listener(EngineListener.withoutHolds(this::onEvent))
         .listener(telemetry);
     sources.forEach(eb::metricSource);
     ScalingEngine engine;

@@ -5,6 +5,7 @@ import io.dynamite.api.MetricQuery;
 import io.dynamite.api.ServiceView;
 import io.dynamite.api.event.DecisionRecord;
 import io.dynamite.api.event.EngineEvent;
+import io.dynamite.api.event.EngineListener;
 import io.dynamite.api.spi.MetricSource;
 import io.dynamite.core.EngineSnapshot;
 import io.dynamite.core.ScalingEngine;
@@ -126,7 +127,7 @@ final class Demo {
           .evaluationInterval(simulated(Duration.ofSeconds(1)))
           .reconcileInterval(simulated(Duration.ofSeconds(30)))
           .retryBackoff(simulated(Duration.ofSeconds(5)), simulated(Duration.ofMinutes(1)))
-          .listener(this::print)
+          .listener(EngineListener.withoutHolds(this::print))
           .build();
       out.printf("Dynamite demo: service 'webserver' (min 2, max 8) on a fake fleet at %s (realistic timing: an instance"
           + " runs 6-8 s after its launch), metrics %s%n", fleet.endpoint(), etcd == null ? "in memory" : "through etcd at " + etcd);

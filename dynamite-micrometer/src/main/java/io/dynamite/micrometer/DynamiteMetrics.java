@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -236,6 +238,21 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
    */
   @Override
   public void samplesIngested(ServiceId service, List<MetricSample> samples, Instant now) {
+    lag(service).samplesIngested(samples, now);
+  }
+
+  /**
+   * The service's lag sums themselves, so that the engine adds to them without a lookup per run.
+   *
+   * @param service the service
+   * @return the service's lag sums, registered as meters once this binder is bound
+   */
+  @Override
+  public OfService forService(ServiceId service) {
+    return lag(service);
+  }
+
+  private Lag lag(ServiceId service) {
     Lag lag = lags.get(service);
     if (lag == null) {
       lag = lags.computeIfAbsent(service, Lag::new);
@@ -244,44 +261,73 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
         lag.register(r);
       }
     }
-    long nowSeconds = now.getEpochSecond();
-    int nowNanos = now.getNano();
-    long total = 0;
-    long max = 0;
-    for (int i = 0, n = samples.size(); i < n; i++) {
-      long l = lagNanos(nowSeconds, nowNanos, samples.get(i).timestamp());
-      total += l;
-      max = Math.max(max, l);
-    }
-    lag.add(samples.size(), total, max);
+    return lag;
   }
 
   /**
-   * One service's lag sums: written by the engine thread only (one writer, so plain
-   * read-modify-write of volatiles is safe), read by the registry's thread.
+   * One service's lag sums: written by the engine thread only, read by the registry's thread. One
+   * writer, so a plain read-modify-write published with a release store is enough (a volatile
+   * store would add a full fence per run of samples; readers read with acquire semantics).
    */
-  private static final class Lag {
+  private static final class Lag implements OfService {
+    private static final VarHandle COUNT;
+    private static final VarHandle TOTAL;
+    private static final VarHandle LATEST;
+
+    static {
+      try {
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        COUNT = l.findVarHandle(Lag.class, "count", long.class);
+        TOTAL = l.findVarHandle(Lag.class, "totalNanos", double.class);
+        LATEST = l.findVarHandle(Lag.class, "latestMaxNanos", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     private final ServiceId service;
-    private volatile long count;
-    private volatile double totalNanos;
-    private volatile long latestMaxNanos;
+    private long count;
+    private double totalNanos;
+    private long latestMaxNanos;
 
     Lag(ServiceId service) {
       this.service = service;
     }
 
-    void add(int n, long total, long max) {
-      totalNanos = totalNanos + total;
-      latestMaxNanos = max;
-      count = count + n;
+    @Override
+    public void samplesIngested(List<MetricSample> samples, Instant now) {
+      long nowSeconds = now.getEpochSecond();
+      int nowNanos = now.getNano();
+      long total = 0;
+      long max = 0;
+      for (int i = 0, n = samples.size(); i < n; i++) {
+        long l = lagNanos(nowSeconds, nowNanos, samples.get(i).timestamp());
+        total += l;
+        max = Math.max(max, l);
+      }
+      TOTAL.setRelease(this, totalNanos + total);
+      LATEST.setRelease(this, max);
+      COUNT.setRelease(this, count + samples.size());
+    }
+
+    long count() {
+      return (long) COUNT.getAcquire(this);
+    }
+
+    double totalNanos() {
+      return (double) TOTAL.getAcquire(this);
+    }
+
+    double latestSeconds() {
+      return (long) LATEST.getAcquire(this) / 1e9;
     }
 
     void register(MeterRegistry r) {
-      FunctionTimer.builder("dynamite.sample.lag", this, l -> l.count, l -> l.totalNanos, TimeUnit.NANOSECONDS)
+      FunctionTimer.builder("dynamite.sample.lag", this, Lag::count, Lag::totalNanos, TimeUnit.NANOSECONDS)
           .description("time from a sample's timestamp to its ingest by the engine; the count is the samples ingested")
           .tags("service", service.name())
           .register(r);
-      Gauge.builder("dynamite.sample.lag.latest", this, l -> l.latestMaxNanos / 1e9)
+      Gauge.builder("dynamite.sample.lag.latest", this, Lag::latestSeconds)
           .description("the largest sample lag of the service's latest ingest")
           .tags("service", service.name())
           .baseUnit("seconds")

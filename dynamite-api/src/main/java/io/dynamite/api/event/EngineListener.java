@@ -34,4 +34,32 @@ public interface EngineListener {
   default boolean receivesHolds() {
     return true;
   }
+
+  /**
+   * Wraps a listener (typically a lambda) so that it receives every event except hold records; see
+   * {@link #receivesHolds()}.
+   *
+   * @param listener the listener to call, not null
+   * @return a listener that delegates every event it receives and does not receive holds
+   * @since 0.3
+   */
+  static EngineListener withoutHolds(EngineListener listener) {
+    java.util.Objects.requireNonNull(listener, "listener");
+    return new EngineListener() {
+      @Override
+      public void onEvent(EngineEvent event) {
+        listener.onEvent(event);
+      }
+
+      @Override
+      public boolean receivesHolds() {
+        return false;
+      }
+
+      @Override
+      public String toString() {
+        return listener + " (without holds)";
+      }
+    };
+  }
 }

@@ -93,11 +93,12 @@ public final class ThresholdPolicy implements ScalingPolicy, SampleTimes {
     List<String> fired = null;
     String lastFireReason = null;
     boolean sawCooldown = false;
+    states.beginPass();
     for (int i = 0, n = samples.size(); i < n; i++) {
       MetricSample sample = samples.get(i);
       long ts = nanos(sample.timestamp());
       UuidTable st = states;
-      int u = st.slot(sample.uuid());
+      int u = st.slotInPass(sample.uuid());
       if (st.latest[u] != NONE && ts <= st.latest[u]) {
         continue; // only strictly newer samples count
       }

@@ -1,5 +1,6 @@
 package io.dynamite.micrometer.bench;
 
+import io.dynamite.api.event.EngineListener;
 import io.dynamite.core.bench.LargeFleet;
 import io.dynamite.micrometer.DynamiteMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -11,14 +12,17 @@ import java.util.List;
 
 /**
  * The cost of telemetry on core's tick (the fleet of {@code EngineTickBenchmark}), measured as
- * the CPU time of the ticking thread rather than wall time, and interleaved: the three variants
- * ({@code none}, {@code listener}, {@code micrometer}, see {@link TelemetryTickBenchmark}) live in
- * one JVM and tick in turn, so that a machine busy with other work slows all three alike instead
+ * the CPU time of the ticking thread rather than wall time, and interleaved: the four variants
+ * ({@code none}; {@code listener}, a no-op listener that receives holds; {@code no-holds}, the same
+ * listener wrapped by {@link EngineListener#withoutHolds}; {@code micrometer}, see {@link
+ * TelemetryTickBenchmark}) live in one JVM and tick in turn, so that a machine busy with other work
+ * slows all of them alike instead
  * of whichever ran during a busy minute. Prints mean (with its standard error) and median per
  * variant, their ratios, and the bytes the ticking thread allocated per tick.
  *
  * <p>Arguments: services (default 10000), instances (10), measured rounds (60), warm-up rounds
- * (20). Run: see docs/benchmarks.md.
+ * (20); {@code -Dbench.variants=none,micrometer} measures only those (one variant per JVM is the
+ * steadier comparison). Run: see docs/benchmarks.md.
  */
 public final class TelemetryTickCpu {
   private TelemetryTickCpu() {}
@@ -37,21 +41,33 @@ public final class TelemetryTickCpu {
     com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) cpu;
     long self = Thread.currentThread().getId();
 
-    String[] names = {"none", "listener", "micrometer"};
-    LargeFleet[] fleets = new LargeFleet[3];
-    fleets[0] = new LargeFleet(services, instances);
-    fleets[1] = new LargeFleet(services, instances, List.of(event -> { }));
-    DynamiteMetrics metrics = new DynamiteMetrics();
-    fleets[2] = new LargeFleet(services, instances, List.of(metrics));
+    // -Dbench.variants=none,micrometer: only these, each fleet alone (a JVM per variant avoids
+    // one fleet's heap layout and cache footprint weighing on another's figures)
+    String[] names = System.getProperty("bench.variants", "none,listener,no-holds,micrometer").split(",");
+    int variants = names.length;
+    LargeFleet[] fleets = new LargeFleet[variants];
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    metrics.observe(fleets[2].engine).bindTo(registry);
+    for (int v = 0; v < variants; v++) {
+      fleets[v] = switch (names[v]) {
+        case "none" -> new LargeFleet(services, instances);
+        case "listener" -> new LargeFleet(services, instances, List.of(event -> { }));
+        case "no-holds" -> new LargeFleet(services, instances, List.of(EngineListener.withoutHolds(event -> { })));
+        case "micrometer" -> {
+          DynamiteMetrics metrics = new DynamiteMetrics();
+          LargeFleet f = new LargeFleet(services, instances, List.of(metrics));
+          metrics.observe(f.engine).bindTo(registry);
+          yield f;
+        }
+        default -> throw new IllegalArgumentException("unknown variant " + names[v]);
+      };
+    }
 
-    long[][] nanos = new long[3][rounds];
-    long[][] bytes = new long[3][rounds];
+    long[][] nanos = new long[variants][rounds];
+    long[][] bytes = new long[variants][rounds];
     for (int r = 0; r < warmup + rounds; r++) {
-      for (int v = 0; v < 3; v++) {
+      for (int v = 0; v < variants; v++) {
         // rotate the order each round, so that no variant always follows the same one
-        int i = (v + r) % 3;
+        int i = (v + r) % variants;
         long allocated = alloc.getThreadAllocatedBytes(self);
         long start = cpu.getCurrentThreadCpuTime();
         fleets[i].tick();
@@ -64,12 +80,14 @@ public final class TelemetryTickCpu {
       }
     }
     double base = mean(nanos[0]);
+    double listener = mean(nanos[Math.min(1, variants - 1)]);
     System.out.printf("%d services x %d instances, %d rounds after %d warm-up, thread CPU time per tick%n",
         services, instances, rounds, warmup);
-    for (int i = 0; i < 3; i++) {
-      System.out.printf("%-10s mean %7.2f ms +/- %.2f (s.e.)  median %7.2f ms  (%+.1f %% vs none, %+.1f %% vs listener)"
+    for (int i = 0; i < variants; i++) {
+      System.out.printf("%-10s mean %7.2f ms +/- %.2f (s.e.)  median %7.2f ms  (%+.1f %% vs %s, %+.1f %% vs %s)"
           + "  allocated %.2f MB/tick%n", names[i], mean(nanos[i]) / 1e6, stderr(nanos[i]) / 1e6, median(nanos[i]) / 1e6,
-          100 * (mean(nanos[i]) / base - 1), 100 * (mean(nanos[i]) / mean(nanos[1]) - 1), mean(bytes[i]) / 1e6);
+          100 * (mean(nanos[i]) / base - 1), names[0], 100 * (mean(nanos[i]) / listener - 1), names[Math.min(1, variants - 1)],
+          mean(bytes[i]) / 1e6);
     }
     // keep the registry reachable (and show it holds the meters) so nothing is optimised away
     System.out.println("meters registered: " + registry.getMeters().size());
