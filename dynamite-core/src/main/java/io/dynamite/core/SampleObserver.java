@@ -9,7 +9,7 @@ import java.util.List;
  * Told about the samples the engine ingests, for telemetry such as ingest counts and sample lag
  * ({@code now - sample timestamp}). Register it by passing an {@link
  * io.dynamite.api.event.EngineListener} that also implements this interface to {@link
- * ScalingEngine.Builder#listener}.
+ * ScalingEngineBuilder#listener}.
  *
  * <p>Called on the engine's thread, in order, once per run of samples of one stream routed to one
  * service (a sample routed to two services, as in legacy routing, is reported for both). It sits on

@@ -80,7 +80,7 @@ class DecisionHistoryTest {
   }
 
   private static EngineHarness harness(DynamiteConfig c, InMemoryStateStore store, Counting policies,
-      java.util.function.Consumer<ScalingEngine.Builder> more) {
+      java.util.function.Consumer<ScalingEngineBuilder> more) {
     return new EngineHarness(c, store, b -> {
       b.policyProvider(policies).reconcileInterval(Duration.ofHours(1));
       more.accept(b);

@@ -25,7 +25,7 @@ final class EngineHarness implements AutoCloseable {
     this(config, new InMemoryStateStore(), b -> {});
   }
 
-  EngineHarness(DynamiteConfig config, InMemoryStateStore store, Consumer<ScalingEngine.Builder> customize) {
+  EngineHarness(DynamiteConfig config, InMemoryStateStore store, Consumer<ScalingEngineBuilder> customize) {
     this(config, store, ManualClock.atDefaultStart(), new FakeScalingTarget(), customize);
   }
 
@@ -34,7 +34,7 @@ final class EngineHarness implements AutoCloseable {
    * (with the same store), with a scheduler of its own.
    */
   EngineHarness(DynamiteConfig config, InMemoryStateStore store, ManualClock clock, FakeScalingTarget target,
-      Consumer<ScalingEngine.Builder> customize) {
+      Consumer<ScalingEngineBuilder> customize) {
     this(config, store, clock, target, customize, true);
   }
 
@@ -43,12 +43,12 @@ final class EngineHarness implements AutoCloseable {
    * the listeners {@code customize} adds.
    */
   EngineHarness(DynamiteConfig config, InMemoryStateStore store, ManualClock clock, FakeScalingTarget target,
-      Consumer<ScalingEngine.Builder> customize, boolean recordEvents) {
+      Consumer<ScalingEngineBuilder> customize, boolean recordEvents) {
     this.clock = clock;
     this.scheduler = new ManualScheduler(clock);
     this.target = target;
     this.store = store;
-    ScalingEngine.Builder b = ScalingEngine.builder()
+    ScalingEngineBuilder b = ScalingEngine.builder()
         .config(config)
         .metricSource(metrics)
         .target(target)

@@ -141,7 +141,7 @@ class PolicyStateRestartTest {
     return ConfigLoader.builder().build().load(String.format(YAML, policy, entry), dir);
   }
 
-  private static Consumer<ScalingEngine.Builder> options(InMemoryStateStore store, boolean forget) {
+  private static Consumer<ScalingEngineBuilder> options(InMemoryStateStore store, boolean forget) {
     return b -> {
       b.reconcileInterval(Duration.ofHours(1));
       if (forget) {

@@ -7,6 +7,7 @@ import io.dynamite.api.event.EngineEvent;
 import io.dynamite.api.event.EngineListener;
 import io.dynamite.api.spi.MetricSource;
 import io.dynamite.core.ScalingEngine;
+import io.dynamite.core.ScalingEngineBuilder;
 import io.dynamite.api.spi.PluginContext;
 import io.dynamite.api.spi.ScalingTarget;
 import io.dynamite.core.PluginRegistry;
@@ -170,7 +171,7 @@ final class Daemon {
         settings.metricsMode.name().toLowerCase(java.util.Locale.ROOT), config.metricsBasePath(), config.applicationBasePath());
 
     DynamiteMetrics telemetry = new DynamiteMetrics();
-    ScalingEngine.Builder eb = ScalingEngine.builder()
+    ScalingEngineBuilder eb = ScalingEngine.builder()
         .config(config)
         .target(target)
         .stateStore(store)

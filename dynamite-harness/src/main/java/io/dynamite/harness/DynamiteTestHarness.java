@@ -11,6 +11,7 @@ import io.dynamite.api.spi.ScalingPolicyProvider;
 import io.dynamite.core.EngineSnapshot;
 import io.dynamite.core.PluginRegistry;
 import io.dynamite.core.ScalingEngine;
+import io.dynamite.core.ScalingEngineBuilder;
 import io.dynamite.core.config.ConfigLoader;
 import io.dynamite.core.config.DynamiteConfig;
 import io.dynamite.testkit.FakeMetricSource;
@@ -96,7 +97,7 @@ public final class DynamiteTestHarness implements AutoCloseable {
     this.scheduler = new ManualScheduler(clock);
     this.unmatched = b.unmatched;
     this.tick = b.tick;
-    ScalingEngine.Builder eb = ScalingEngine.builder()
+    ScalingEngineBuilder eb = ScalingEngine.builder()
         .config(config)
         .metricSource(metrics)
         .target(target)
@@ -644,7 +645,7 @@ public final class DynamiteTestHarness implements AutoCloseable {
     private Path baseDirectory = Path.of("");
     private final Map<String, Object> units = new LinkedHashMap<>();
     private final PluginRegistry.Builder plugins = PluginRegistry.builder();
-    private final List<Consumer<ScalingEngine.Builder>> engineSettings = new ArrayList<>();
+    private final List<Consumer<ScalingEngineBuilder>> engineSettings = new ArrayList<>();
     private UnmatchedSamples unmatched = UnmatchedSamples.FAIL;
     private Instant start = ManualClock.atDefaultStart().instant();
     private Duration tick = Duration.ofSeconds(1);
@@ -826,7 +827,7 @@ public final class DynamiteTestHarness implements AutoCloseable {
      * @param settings what to change
      * @return this builder
      */
-    public Builder engine(Consumer<ScalingEngine.Builder> settings) {
+    public Builder engine(Consumer<ScalingEngineBuilder> settings) {
       engineSettings.add(Objects.requireNonNull(settings, "settings"));
       return this;
     }

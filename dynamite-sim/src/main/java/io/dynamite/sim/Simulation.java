@@ -11,6 +11,7 @@ import io.dynamite.api.event.EngineEvent;
 import io.dynamite.api.event.EngineListener;
 import io.dynamite.core.PluginRegistry;
 import io.dynamite.core.ScalingEngine;
+import io.dynamite.core.ScalingEngineBuilder;
 import io.dynamite.core.config.DynamiteConfig;
 import io.dynamite.core.config.PolicyConfig;
 import io.dynamite.core.config.ServiceConfig;
@@ -229,7 +230,7 @@ public final class Simulation {
     SimMetricSource source = new SimMetricSource();
     SimTarget target = new SimTarget(scheduler, model, failureRandom, source);
     Events events = new Events(clock, warmNanos);
-    ScalingEngine.Builder eb = ScalingEngine.builder()
+    ScalingEngineBuilder eb = ScalingEngine.builder()
         .config(config)
         .metricSource(source)
         .target(target)
@@ -611,7 +612,7 @@ public final class Simulation {
 
     /**
      * Routes samples to policies by metric name alone, as the original did (defect B5; see {@code
-     * ScalingEngine.Builder#legacyRouting}); default false. With one simulated service it changes
+     * ScalingEngineBuilder#legacyRouting}); default false. With one simulated service it changes
      * nothing but is there to run the original's rule exactly as it ran.
      *
      * @param legacy true for the original's routing

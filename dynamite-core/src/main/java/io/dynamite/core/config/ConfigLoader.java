@@ -196,7 +196,7 @@ public final class ConfigLoader {
    * turned into the document their YAML would parse to ({@link ConfigWriter} writes the same) and
    * that document is checked against this loader's policy, metric-source and target types. Each
    * service's unit is the one its record holds; folders are not read. {@link
-   * io.dynamite.core.ScalingEngine.Builder#build()} calls this for every configuration it is given.
+   * io.dynamite.core.ScalingEngineBuilder#build()} calls this for every configuration it is given.
    *
    * @param config the configuration
    * @return {@code config}, unchanged
@@ -421,7 +421,7 @@ public final class ConfigLoader {
     /**
      * Registers every policy, metric-source and target type of a plugin registry, so that the
      * configuration is validated against the same plugins the engine will run with (pass the
-     * registry to {@link io.dynamite.core.ScalingEngine.Builder#plugins} too). The registry's
+     * registry to {@link io.dynamite.core.ScalingEngineBuilder#plugins} too). The registry's
      * provider of a policy type replaces one registered before, built-in types included.
      *
      * @param registry the registry
@@ -429,7 +429,7 @@ public final class ConfigLoader {
      */
     public Builder plugins(io.dynamite.core.PluginRegistry registry) {
       // A registry resolved its own clashes and may override a built-in type on purpose (as
-      // ScalingEngine.Builder#policyProvider does): its provider of a type wins.
+      // ScalingEngineBuilder#policyProvider does): its provider of a type wins.
       providers.putAll(registry.policies());
       registry.metricSources().values().forEach(p -> sourceTypes.put(p.type(), Set.copyOf(p.settingsKeys())));
       registry.targets().values().forEach(p -> targetTypes.put(p.type(), Set.copyOf(p.settingsKeys())));

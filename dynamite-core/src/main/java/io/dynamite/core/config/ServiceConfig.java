@@ -66,7 +66,7 @@ public record ServiceConfig(
    * them to be computable with; every rule of the YAML format ({@code min_instance} above {@code
    * max_instance}, its limits and cross-entry checks included) is applied to a configuration of
    * such records by {@link ConfigLoader#validate(DynamiteConfig)}, which {@code
-   * ScalingEngine.Builder#build()} calls, with the YAML's path and message (for example {@code
+   * ScalingEngineBuilder#build()} calls, with the YAML's path and message (for example {@code
    * Dynamite.Service.web.min_instance: min_instance (5) is greater than max_instance (2)}).
    *
    * @param id the service key

@@ -8,6 +8,7 @@ import io.dynamite.api.UnitOption;
 import io.dynamite.api.spi.MetricSource;
 import io.dynamite.api.state.UnitDefinition;
 import io.dynamite.core.ScalingEngine;
+import io.dynamite.core.ScalingEngineBuilder;
 import io.dynamite.core.policy.ThresholdPolicyProvider;
 import io.dynamite.core.config.DynamiteConfig;
 import io.dynamite.core.config.PolicyConfig;
@@ -84,7 +85,7 @@ public final class LargeFleet {
     }
     DynamiteConfig config = new DynamiteConfig(Map.of(), List.of(), null, "/services", "/metrics", svc, pol);
     source = new SyntheticSource(clock, services, instances);
-    ScalingEngine.Builder builder = ScalingEngine.builder();
+    ScalingEngineBuilder builder = ScalingEngine.builder();
     listeners.forEach(builder::listener);
     engine = builder
         .config(config)
