@@ -55,8 +55,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Commit per poll with new data: one PUT of the checkpoint (v2 key, default {@value
  * EtcdMetricSource#DEFAULT_CHECKPOINT_KEY}, in the v2 keyspace), then in consume mode one DELETE
- * per handed-over key guarded by its modifiedIndex, sent in parallel (v2 has no transactions). The
- * checkpoint goes first so that a crash in between never re-applies a sample.
+ * per handed-over key guarded by its modifiedIndex, all sent in parallel (v2 has no transactions),
+ * and the samples are handed over once all have landed: whichever lands first, a crash in between
+ * never re-applies a sample (a deleted key is gone; a key left at or below the checkpoint is
+ * skipped) and never loses one (the batch was not handed over).
  *
  * <p>Threading: one polling thread plus the HTTP client's and the scheduler's threads.
  *
@@ -350,6 +352,16 @@ public final class EtcdV2MetricSource implements MetricSource {
 
   private void commit(MetricIngest.Batch batch, long resetsBefore) {
     try {
+      // The deletes are sent first and run while the checkpoint is written: both must land before
+      // the samples are handed over, and either order of landing is safe. A crash after a delete
+      // but before the checkpoint loses nothing (the batch was not handed over, the deleted keys'
+      // samples were never applied, and the keys still present are read again); a crash after the
+      // checkpoint but before a delete leaves a key at or below the checkpoint, which is skipped.
+      // In parallel, etcd commits them in one go: one disk sync less before the engine sees them.
+      List<CompletableFuture<Void>> deletes = new ArrayList<>(batch.deletes().size());
+      for (Map.Entry<String, Long> d : batch.deletes().entrySet()) {
+        deletes.add(keys.deleteIfUnchanged(d.getKey(), d.getValue()));
+      }
       boolean sameData;
       synchronized (storeLock) {
         // after a reset the batch's index belongs to the old data: committing it would hide keys
@@ -358,11 +370,7 @@ public final class EtcdV2MetricSource implements MetricSource {
           keys.put(checkpointKey, Long.toString(batch.revision()));
         }
       }
-      if (!batch.deletes().isEmpty()) {
-        List<CompletableFuture<Void>> deletes = new ArrayList<>(batch.deletes().size());
-        for (Map.Entry<String, Long> d : batch.deletes().entrySet()) {
-          deletes.add(keys.deleteIfUnchanged(d.getKey(), d.getValue()));
-        }
+      if (!deletes.isEmpty()) {
         CompletableFuture.allOf(deletes.toArray(new CompletableFuture<?>[0]))
             .get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
       }
