@@ -166,7 +166,8 @@ final class MetricIntake {
       if (r == null) {
         unrouted += j - i;
       } else {
-        List<MetricSample> run = List.copyOf(samples.subList(i, j));
+        // a view of the poll's list, which MetricPoll made immutable: no copy per run
+        List<MetricSample> run = i == 0 && j == n ? samples : samples.subList(i, j);
         for (PolicyBinding b : r.bindingArray) {
           b.add(run);
         }
