@@ -21,6 +21,7 @@ final class SimMetricSource implements MetricSource {
   private List<MetricSample> pending = new ArrayList<>();
   private Runnable signal = () -> { };
   private long delivered;
+  private long polls;
 
   /** Maps a started instance's metric uuid to its main unit name. */
   void register(String uuid, String unitName) {
@@ -37,6 +38,14 @@ final class SimMetricSource implements MetricSource {
     if (!pending.isEmpty()) {
       signal.run();
     }
+  }
+
+  /**
+   * Polls so far that handed the engine samples. The simulation adds samples of every metric its
+   * policies read at once, so each such poll gives every policy that reads a metric new samples.
+   */
+  long samplePolls() {
+    return polls;
   }
 
   /** Samples handed to the engine so far. */
@@ -58,6 +67,7 @@ final class SimMetricSource implements MetricSource {
     List<MetricSample> out = pending;
     pending = new ArrayList<>(out.size());
     delivered += out.size();
+    polls++;
     return MetricPoll.of(out);
   }
 
