@@ -85,7 +85,8 @@ public record ScalingHistory(
    *     from there (only meaningful when scale-to-zero is allowed)
    */
   public ScalingHistory {
-    recommendations = List.copyOf(recommendations);
+    // the stabilizer's own lists are immutable already: taken as they are (one copy per evaluation)
+    recommendations = recommendations instanceof FrozenList ? recommendations : List.copyOf(recommendations);
     scaleUpEvents = List.copyOf(scaleUpEvents);
     scaleDownEvents = List.copyOf(scaleDownEvents);
   }

@@ -3,7 +3,6 @@ package io.dynamite.core.policy.tracking;
 import io.dynamite.core.policy.tracking.ScalingHistory.TimedRecommendation;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -75,12 +74,6 @@ final class Stabilizer {
 
   private static List<TimedRecommendation> store(
       List<TimedRecommendation> history, int reuse, TimedRecommendation entry) {
-    List<TimedRecommendation> out = new ArrayList<>(history);
-    if (reuse >= 0) {
-      out.set(reuse, entry);
-    } else {
-      out.add(entry);
-    }
-    return out;
+    return FrozenList.withSlot(history, reuse, entry);
   }
 }
