@@ -88,7 +88,26 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
    * @return the current history
    */
   public ScalingHistory history() {
-    return history;
+    ScalingHistory h = history;
+    if (h.recommendations() instanceof RecommendationSlots) {
+      // the slots change in place at the next evaluation: hand out an immutable copy
+      return new ScalingHistory(h.started(), List.copyOf(h.recommendations()), h.scaleUpEvents(),
+          h.scaleDownEvents(), h.scaledToZero());
+    }
+    return h;
+  }
+
+  /**
+   * The history with its recommendations in this policy's own slots, which the stabilizer then
+   * changes in place instead of copying them at every evaluation (see {@link RecommendationSlots}).
+   */
+  private static ScalingHistory owned(ScalingHistory h) {
+    if (!h.started() || h.recommendations() instanceof RecommendationSlots) {
+      return h;
+    }
+    RecommendationSlots slots = RecommendationSlots.copyOf(h.recommendations());
+    return slots == null ? h
+        : new ScalingHistory(h.started(), slots, h.scaleUpEvents(), h.scaleDownEvents(), h.scaledToZero());
   }
 
   @Override
@@ -105,6 +124,7 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     }
     TrackingSettings ts = trackingFor(view);
     TrackingInput ti = new TrackingInput(current, current, observed.listed, observed.running, List.of(observed.metric));
+    history = owned(history);
     TrackingOutcome o = TargetTracking.evaluate(ts, ti, history, now);
     history = o.history();
 
@@ -241,20 +261,14 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     Behavior b = settings.behavior();
     Instant best = null;
     int raw = rec.replicas();
+    // The earliest r.at + window after now is the earliest r.at after now - window, plus the
+    // window: one addition instead of one per kept recommendation (hundreds at 1-s evaluations).
     if (n.stabilized() < raw) {
       Duration window = Objects.requireNonNull(b.scaleUp().stabilizationWindow());
-      for (TimedRecommendation r : h.recommendations()) {
-        if (r.replicas() < raw) {
-          best = earliest(best, r.at().plus(window), now);
-        }
-      }
+      best = earliestLeaving(h.recommendations(), raw, true, window, now);
     } else if (n.stabilized() > raw) {
       Duration window = Objects.requireNonNull(b.scaleDown().stabilizationWindow());
-      for (TimedRecommendation r : h.recommendations()) {
-        if (r.replicas() > raw) {
-          best = earliest(best, r.at().plus(window), now);
-        }
-      }
+      best = earliestLeaving(h.recommendations(), raw, false, window, now);
     }
     boolean upLimit = Reasons.SCALE_UP_LIMIT.equals(n.limitReason());
     if (n.limited() && (upLimit || Reasons.SCALE_DOWN_LIMIT.equals(n.limitReason()))) {
@@ -269,6 +283,31 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
       }
     }
     return best;
+  }
+
+  /**
+   * When the first recommendation below (or above) {@code raw} leaves the window: the earliest
+   * {@code at + window} after {@code now}, or null if none.
+   */
+  private static @Nullable Instant earliestLeaving(List<TimedRecommendation> recs, int raw, boolean below,
+      Duration window, Instant now) {
+    Instant cutoff = now.minus(window);
+    if (recs instanceof RecommendationSlots slots) {
+      long cut = RecommendationSlots.nanos(cutoff);
+      if (cut != RecommendationSlots.UNREPRESENTABLE) {
+        int first = slots.earliestAfter(cut, raw, below);
+        return first < 0 ? null : slots.get(first).at().plus(window);
+      }
+    }
+    Instant first = null;
+    for (int i = 0, size = recs.size(); i < size; i++) {
+      TimedRecommendation r = recs.get(i);
+      if ((below ? r.replicas() < raw : r.replicas() > raw) && r.at().isAfter(cutoff)
+          && (first == null || r.at().isBefore(first))) {
+        first = r.at();
+      }
+    }
+    return first == null ? null : first.plus(window);
   }
 
   private static @Nullable Instant earliest(@Nullable Instant best, Instant t, Instant now) {
