@@ -80,29 +80,54 @@ final class HistoryText {
     // time order they all come before the first one kept. In time order means by time and, for
     // equal times, by slot, as a stable sort gives.
     int n = recs.size();
-    TimedRecommendation[] latest = new TimedRecommendation[Math.min(n, 16)];
-    int[] slot = new int[latest.length];
+    // a policy's own slots have the times as nanoseconds and the counts as ints: no records read
+    RecommendationSlots slots = recs instanceof RecommendationSlots rs ? rs : null;
+    long cut = slots == null || cutoff == null ? Long.MIN_VALUE : RecommendationSlots.nanos(cutoff);
+    if (cut == RecommendationSlots.UNREPRESENTABLE && cutoff != null) {
+      slots = null;
+    }
+    int size = Math.min(n, 16);
+    int[] count = new int[size];
+    long[] nanos = new long[size];
+    int[] slot = new int[size];
     int m = 0;
     for (int i = 0; i < n; i++) {
-      TimedRecommendation r = recs.get(i);
-      if (cutoff != null && r.at().isBefore(cutoff)) {
-        continue;
+      int c;
+      long t = 0;
+      if (slots != null) {
+        t = slots.at(i);
+        if (t < cut) {
+          continue;
+        }
+        c = slots.replicas(i);
+      } else {
+        TimedRecommendation r = recs.get(i);
+        if (cutoff != null && r.at().isBefore(cutoff)) {
+          continue;
+        }
+        c = r.replicas();
       }
       int j = 0;
-      while (j < m && latest[j].replicas() != r.replicas()) {
+      while (j < m && count[j] != c) {
         j++;
       }
       if (j == m) {
-        if (m == latest.length) {
-          latest = Arrays.copyOf(latest, m * 2);
+        if (m == count.length) {
+          count = Arrays.copyOf(count, m * 2);
+          nanos = Arrays.copyOf(nanos, m * 2);
           slot = Arrays.copyOf(slot, m * 2);
         }
         m++;
-      } else if (r.at().isBefore(latest[j].at())) {
+      } else if (slots != null ? t < nanos[j] : recs.get(i).at().isBefore(recs.get(slot[j]).at())) {
         continue; // a later one of this count is taken (for equal times, the later slot: this one)
       }
-      latest[j] = r;
+      count[j] = c;
+      nanos[j] = t;
       slot[j] = i;
+    }
+    TimedRecommendation[] latest = new TimedRecommendation[m];
+    for (int j = 0; j < m; j++) {
+      latest[j] = recs.get(slot[j]);
     }
     // insertion sort by (time, slot): m is the number of distinct counts, small
     for (int i = 1; i < m; i++) {

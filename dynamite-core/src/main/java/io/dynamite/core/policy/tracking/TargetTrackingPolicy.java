@@ -360,18 +360,22 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     if (all.isEmpty()) {
       return null;
     }
-    Map<InstanceId, MetricSeries> byInstance = new HashMap<>();
+    // sized for every series: no rehashing on a large fleet
+    Map<InstanceId, MetricSeries> byInstance = new HashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
     List<Long> unmatched = new ArrayList<>();
     int stale = 0;
     Instant newest = null;
-    for (MetricSeries s : all) {
+    Instant staleBefore = now.minus(settings.maxSampleAge());
+    for (int i = 0, n = all.size(); i < n; i++) {
+      MetricSeries s = all.get(i);
       if (s.isAggregated()) {
         continue;
       }
-      if (newest == null || s.latestAt().isAfter(newest)) {
-        newest = s.latestAt();
+      Instant at = s.latestAt(); // once: a series may build a new Instant at every call
+      if (newest == null || at.isAfter(newest)) {
+        newest = at;
       }
-      if (!fresh(s, now)) {
+      if (at.isBefore(staleBefore) || !Double.isFinite(s.latestValue())) {
         stale++;
         continue;
       }
@@ -390,7 +394,9 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     boolean warmUp = !settings.initializationPeriod().isZero();
     List<InstanceSample> samples = new ArrayList<>(input.instances().size());
     Observed o = new Observed(new TrackedMetric.Unavailable(settings.metric(), TrackedMetric.Kind.RESOURCE, "", ""));
-    for (InstanceView iv : input.instances()) {
+    List<InstanceView> instances = input.instances();
+    for (int i = 0, n = instances.size(); i < n; i++) {
+      InstanceView iv = instances.get(i);
       InstanceLifecycle.Phase phase = switch (iv.phase()) {
         case STARTING -> InstanceLifecycle.Phase.PENDING;
         case RUNNING -> InstanceLifecycle.Phase.RUNNING;
@@ -400,7 +406,7 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
       InstanceState state = classifier.classify(
           new InstanceLifecycle(phase, Boolean.TRUE, iv.since(), iv.since()),
           s != null,
-          s == null ? null : s.latestAt(),
+          s == null || !warmUp ? null : s.latestAt(), // read only by the warm-up rule
           settings.initializationPeriod(),
           warmUp,
           now);
