@@ -163,7 +163,8 @@ final class MetricIntake {
       if (r == null) {
         unrouted += j - i;
       } else {
-        List<MetricSample> run = List.copyOf(samples.subList(i, j));
+        // a poll of one stream is one run: List.copyOf hands back an immutable poll list as it is
+        List<MetricSample> run = i == 0 && j == n ? List.copyOf(samples) : List.copyOf(samples.subList(i, j));
         for (PolicyBinding b : r.bindingArray) {
           b.add(run);
         }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * tens of millions of samples in a long run. Not thread-safe.
  */
 final class SimMetricSource implements MetricSource {
-  private final Map<String, String> registrations = new HashMap<>();
+  /** Each registered uuid's answer to {@link #resolveInstance}: asked for every series at every evaluation. */
+  private final Map<String, Optional<String>> registrations = new HashMap<>();
   private List<MetricSample> pending = new ArrayList<>();
   private Runnable signal = () -> { };
   private long delivered;
@@ -25,7 +26,7 @@ final class SimMetricSource implements MetricSource {
 
   /** Maps a started instance's metric uuid to its main unit name. */
   void register(String uuid, String unitName) {
-    registrations.put(uuid, unitName);
+    registrations.put(uuid, Optional.of(unitName));
   }
 
   /** Queues one sample for the next poll. */
@@ -73,6 +74,7 @@ final class SimMetricSource implements MetricSource {
 
   @Override
   public Optional<String> resolveInstance(String serviceType, String uuid) {
-    return Optional.ofNullable(registrations.get(uuid));
+    Optional<String> unit = registrations.get(uuid);
+    return unit == null ? Optional.empty() : unit;
   }
 }
