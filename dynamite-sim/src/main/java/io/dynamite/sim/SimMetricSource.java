@@ -19,7 +19,7 @@ import java.util.Optional;
 final class SimMetricSource implements MetricSource {
   /** Each registered uuid's answer to {@link #resolveInstance}: asked for every series at every evaluation. */
   private final Map<String, Optional<String>> registrations = new HashMap<>();
-  private List<MetricSample> pending = new ArrayList<>();
+  private final List<MetricSample> pending = new ArrayList<>();
   private Runnable signal = () -> { };
   private long delivered;
   private long polls;
@@ -65,11 +65,11 @@ final class SimMetricSource implements MetricSource {
     if (pending.isEmpty()) {
       return MetricPoll.EMPTY;
     }
-    List<MetricSample> out = pending;
-    pending = new ArrayList<>(out.size());
-    delivered += out.size();
+    MetricPoll poll = MetricPoll.of(pending); // a copy: the buffer is reused, at its grown size
+    delivered += pending.size();
     polls++;
-    return MetricPoll.of(out);
+    pending.clear();
+    return poll;
   }
 
   @Override
