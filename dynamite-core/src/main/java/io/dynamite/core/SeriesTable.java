@@ -239,6 +239,10 @@ final class SeriesTable {
   /** A policy's view of the series at one position. */
   private final class Series implements MetricSeries {
     private final int i;
+    /** The uuid and unit of the last resolution, and its answer, reused while both are the same. */
+    private @Nullable String resolvedUuid;
+    private @Nullable String resolvedUnit;
+    private Optional<InstanceId> resolved = Optional.empty();
 
     Series(int i) {
       this.i = i;
@@ -259,8 +263,15 @@ final class SeriesTable {
       if (unit.isEmpty() || service.get(unit.get()) == null) {
         return Optional.empty();
       }
-      service.noteUuid(unit.get(), uuid);
-      return Optional.of(new InstanceId(service.id(), unit.get()));
+      String u = unit.get();
+      service.noteUuid(u, uuid);
+      // a policy asks for every series at every evaluation: the same answer, not a new one each time
+      if (uuid != resolvedUuid || !u.equals(resolvedUnit)) {
+        resolved = Optional.of(new InstanceId(service.id(), u));
+        resolvedUuid = uuid;
+        resolvedUnit = u;
+      }
+      return resolved;
     }
 
     @Override

@@ -17,14 +17,16 @@ import java.util.Optional;
  * tens of millions of samples in a long run. Not thread-safe.
  */
 final class SimMetricSource implements MetricSource {
-  private final Map<String, String> registrations = new HashMap<>();
-  private List<MetricSample> pending = new ArrayList<>();
+  /** Each registered uuid's answer to {@link #resolveInstance}: asked for every series at every evaluation. */
+  private final Map<String, Optional<String>> registrations = new HashMap<>();
+  private final List<MetricSample> pending = new ArrayList<>();
   private Runnable signal = () -> { };
   private long delivered;
+  private long polls;
 
   /** Maps a started instance's metric uuid to its main unit name. */
   void register(String uuid, String unitName) {
-    registrations.put(uuid, unitName);
+    registrations.put(uuid, Optional.of(unitName));
   }
 
   /** Queues one sample for the next poll. */
@@ -37,6 +39,14 @@ final class SimMetricSource implements MetricSource {
     if (!pending.isEmpty()) {
       signal.run();
     }
+  }
+
+  /**
+   * Polls so far that handed the engine samples. The simulation adds samples of every metric its
+   * policies read at once, so each such poll gives every policy that reads a metric new samples.
+   */
+  long samplePolls() {
+    return polls;
   }
 
   /** Samples handed to the engine so far. */
@@ -55,14 +65,16 @@ final class SimMetricSource implements MetricSource {
     if (pending.isEmpty()) {
       return MetricPoll.EMPTY;
     }
-    List<MetricSample> out = pending;
-    pending = new ArrayList<>(out.size());
-    delivered += out.size();
-    return MetricPoll.of(out);
+    MetricPoll poll = MetricPoll.of(pending); // a copy: the buffer is reused, at its grown size
+    delivered += pending.size();
+    polls++;
+    pending.clear();
+    return poll;
   }
 
   @Override
   public Optional<String> resolveInstance(String serviceType, String uuid) {
-    return Optional.ofNullable(registrations.get(uuid));
+    Optional<String> unit = registrations.get(uuid);
+    return unit == null ? Optional.empty() : unit;
   }
 }

@@ -116,8 +116,11 @@ public final class Simulation {
   private final @Nullable PluginRegistry plugins;
   private final List<MetricQuery> queries;
   private final MetricKind[] kinds;
+  /** Each of the service's policies by its engine id: whether it reads a metric. */
+  private final Map<String, Boolean> readsMetric;
   private final boolean legacyRouting;
   private final @Nullable Progress progress;
+  private final boolean holdRecords;
 
   private Simulation(Builder b) {
     this.trace = Objects.requireNonNull(b.trace, "trace is required");
@@ -128,17 +131,34 @@ public final class Simulation {
     this.plugins = b.plugins;
     this.legacyRouting = b.legacyRouting;
     this.progress = b.progress;
+    this.holdRecords = b.holdRecords;
     List<String> names = new ArrayList<>();
-    service.policy(false).ifPresent(names::add);
-    service.policy(true).ifPresent(names::add);
-    names.addAll(service.policies());
+    List<String> slots = new ArrayList<>();
+    service.policy(false).ifPresent(n -> {
+      names.add(n);
+      slots.add("down/");
+    });
+    service.policy(true).ifPresent(n -> {
+      names.add(n);
+      slots.add("up/");
+    });
+    for (String n : service.policies()) {
+      names.add(n);
+      slots.add("");
+    }
     LinkedHashSet<MetricQuery> qs = new LinkedHashSet<>();
-    for (String n : names) {
-      PolicyConfig pc = full.policies().get(n);
-      if (pc != null && pc.query() != null) {
-        qs.add(pc.query());
+    Map<String, Boolean> reads = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      PolicyConfig pc = full.policies().get(names.get(i));
+      if (pc != null) {
+        // the engine's policy id: service, slot if any, policy name
+        reads.put(service.id() + "/" + slots.get(i) + pc.name(), pc.query() != null);
+        if (pc.query() != null) {
+          qs.add(pc.query());
+        }
       }
     }
+    this.readsMetric = Map.copyOf(reads);
     this.queries = List.copyOf(qs);
     this.kinds = new MetricKind[queries.size()];
     Map<String, MetricKind> resolved = new LinkedHashMap<>();
@@ -229,7 +249,7 @@ public final class Simulation {
     Gaussian noiseRandom = new Gaussian(root.split());
     SimMetricSource source = new SimMetricSource();
     SimTarget target = new SimTarget(scheduler, model, failureRandom, source);
-    Events events = new Events(clock, warmNanos);
+    Events events = holdRecords ? new Events(clock, warmNanos) : new Events(clock, warmNanos, source, readsMetric);
     ScalingEngineBuilder eb = ScalingEngine.builder()
         .config(config)
         .metricSource(source)
@@ -379,25 +399,64 @@ public final class Simulation {
     return c;
   }
 
-  /** Collects what the engine reports. */
+  /**
+   * Collects what the engine reports. A simulation's collector takes no hold records ({@link
+   * #receivesHolds()}): on a long run at 1-s sampling nearly every evaluation holds, and describing
+   * each one would cost the engine more than the evaluation. A refusal streak ends where a hold
+   * record would have come: at an evaluation of the policy on new samples that recorded nothing
+   * else. Each poll that hands the engine samples is followed, in the same engine task, by one
+   * evaluation of every policy that reads a metric (the simulation reports all of them at once),
+   * and a record tells whether its evaluation had samples; so the sample polls since a policy's
+   * previous record, less the one this record itself answers, are the holds in between.
+   */
   static final class Events implements EngineListener {
     private final VirtualClock clock;
     private final long warmNanos;
+    /** The source whose sample polls are counted; null when hold records are taken instead. */
+    private final @Nullable SimMetricSource source;
+    private final Map<String, Boolean> readsMetric;
     final List<ActionRecord> actions = new ArrayList<>();
     final List<DecisionPoint> points = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
     /** Policy id to the index in {@link #points} of its ongoing refusal streak. */
     private final Map<String, Integer> refusing = new HashMap<>();
+    /** Policy id to the source's sample polls at its latest record. */
+    private final Map<String, Long> pollsAtRecord = new HashMap<>();
     int decisions;
     int failedStarts;
 
+    /**
+     * A collector that takes hold records and ends a refusal streak at each.
+     *
+     * @param clock the simulation's clock
+     * @param warmNanos the warm-up, before trace time 0
+     */
     Events(VirtualClock clock, long warmNanos) {
+      this(clock, warmNanos, null, Map.of());
+    }
+
+    /**
+     * A collector that takes no hold records and tells them from the source's sample polls.
+     *
+     * @param clock the simulation's clock
+     * @param warmNanos the warm-up, before trace time 0
+     * @param source the metric source the engine polls, or null to take hold records instead
+     * @param readsMetric each of the service's policies by its engine id: whether it reads a metric
+     */
+    Events(VirtualClock clock, long warmNanos, @Nullable SimMetricSource source, Map<String, Boolean> readsMetric) {
       this.clock = clock;
       this.warmNanos = warmNanos;
+      this.source = source;
+      this.readsMetric = readsMetric;
     }
 
     private double traceSeconds() {
       return (clock.nanos() - warmNanos) / 1e9;
+    }
+
+    @Override
+    public boolean receivesHolds() {
+      return source == null;
     }
 
     @Override
@@ -420,6 +479,9 @@ public final class Simulation {
     }
 
     private void decision(DecisionRecord r) {
+      if (heldBefore(r)) {
+        refusing.remove(r.policyId());
+      }
       DecisionRecord.Outcome outcome = r.outcome();
       if (outcome == DecisionRecord.Outcome.HOLD || outcome == DecisionRecord.Outcome.ERROR) {
         if (!refusing.isEmpty()) {
@@ -441,6 +503,24 @@ public final class Simulation {
       points.add(new DecisionPoint(traceSeconds(), r.policyId(), outcome, r.direction(), r.service().projected(),
           r.desired(), r.reason(), 0));
     }
+
+    /** Whether the policy held on new samples (an unrecorded hold) since its previous record. */
+    private boolean heldBefore(DecisionRecord r) {
+      SimMetricSource source = this.source;
+      if (source == null) {
+        return false; // hold records come themselves
+      }
+      Boolean reads = readsMetric.get(r.policyId());
+      if (reads == null) {
+        errors.add("simulation: a decision of policy " + r.policyId() + ", which is not one of the service's "
+            + readsMetric.keySet());
+        return false;
+      }
+      long polls = source.samplePolls();
+      Long before = pollsAtRecord.put(r.policyId(), polls);
+      long answered = r.samples() > 0 ? 1 : 0;
+      return reads && polls - (before == null ? 0 : before) > answered;
+    }
   }
 
   /** Describes a simulation; {@link #config}, {@link #trace} and {@link #model} are required. */
@@ -459,6 +539,7 @@ public final class Simulation {
     private @Nullable PluginRegistry plugins;
     private boolean legacyRouting;
     private @Nullable Progress progress;
+    private boolean holdRecords;
 
     private Builder() {}
 
@@ -632,6 +713,18 @@ public final class Simulation {
      */
     public Builder progress(@Nullable Progress listener) {
       this.progress = listener;
+      return this;
+    }
+
+    /**
+     * Makes the run take the engine's hold records and end refusal streaks at them, instead of
+     * telling holds from the source's polls; slower, the same result. For tests.
+     *
+     * @param take true to take hold records
+     * @return this builder
+     */
+    Builder holdRecords(boolean take) {
+      this.holdRecords = take;
       return this;
     }
 

@@ -208,6 +208,27 @@ class SimulationTest {
   }
 
   @Test
+  void refusalStreaksEndWhereHoldRecordsWouldEndThem() {
+    // start failures back the service off, so target tracking is refused evaluation after evaluation
+    ServiceModel failing = ServiceModel.of(20).withStartFailureRate(0.6);
+    int repeats = 0;
+    for (String yaml : List.of(SimConfigs.tracking(2, 30), SimConfigs.threshold(2, 4))) {
+      for (Duration interval : List.of(Duration.ofSeconds(1), Duration.ofSeconds(7))) {
+        DynamiteConfig config = SimConfigs.load(dir, yaml);
+        Simulation.Builder b = Simulation.builder().config(config).trace(JUMP).model(failing).seed(5).sampleInterval(interval);
+        SimulationResult withHolds = b.holdRecords(true).run();
+        SimulationResult fromPolls = b.holdRecords(false).run();
+        assertThat(fromPolls.engineErrors()).isEmpty();
+        assertThat(fromPolls.decisionPoints()).isEqualTo(withHolds.decisionPoints());
+        assertThat(fromPolls.decisions()).isEqualTo(withHolds.decisions());
+        assertThat(fromPolls.actions()).isEqualTo(withHolds.actions());
+        repeats += fromPolls.decisionPoints().stream().mapToInt(DecisionPoint::repeats).sum();
+      }
+    }
+    assertThat(repeats).isPositive(); // streaks were there to be ended
+  }
+
+  @Test
   void progressIsReportedInOrderUpToTheEnd() {
     DynamiteConfig config = SimConfigs.load(dir, SimConfigs.tracking(2, 30));
     java.util.List<double[]> seen = new java.util.ArrayList<>();

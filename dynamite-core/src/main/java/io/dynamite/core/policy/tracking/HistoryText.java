@@ -6,7 +6,7 @@ import io.dynamite.core.policy.tracking.ScalingHistory.TimedRecommendation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -73,16 +73,80 @@ final class HistoryText {
    * dominated in both directions by a later (or equally old, already kept) one.
    */
   static List<TimedRecommendation> relevant(List<TimedRecommendation> recs, @Nullable Instant cutoff) {
-    List<TimedRecommendation> byTime = new ArrayList<>(recs);
-    byTime.sort(Comparator.comparing(TimedRecommendation::at));
+    // Of the recommendations with one count only the latest can be kept: any earlier one has a
+    // later one as high and as low. So one per count is taken before sorting (a handful, where the
+    // window holds hundreds), and the others change no later-than maximum or minimum, because the
+    // one taken for their count is later still. Those older than the cutoff are left out too: in
+    // time order they all come before the first one kept. In time order means by time and, for
+    // equal times, by slot, as a stable sort gives.
+    int n = recs.size();
+    // a policy's own slots have the times as nanoseconds and the counts as ints: no records read
+    RecommendationSlots slots = recs instanceof RecommendationSlots rs ? rs : null;
+    long cut = slots == null || cutoff == null ? Long.MIN_VALUE : RecommendationSlots.nanos(cutoff);
+    if (cut == RecommendationSlots.UNREPRESENTABLE && cutoff != null) {
+      slots = null;
+    }
+    int size = Math.min(n, 16);
+    int[] count = new int[size];
+    long[] nanos = new long[size];
+    int[] slot = new int[size];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      int c;
+      long t = 0;
+      if (slots != null) {
+        t = slots.at(i);
+        if (t < cut) {
+          continue;
+        }
+        c = slots.replicas(i);
+      } else {
+        TimedRecommendation r = recs.get(i);
+        if (cutoff != null && r.at().isBefore(cutoff)) {
+          continue;
+        }
+        c = r.replicas();
+      }
+      int j = 0;
+      while (j < m && count[j] != c) {
+        j++;
+      }
+      if (j == m) {
+        if (m == count.length) {
+          count = Arrays.copyOf(count, m * 2);
+          nanos = Arrays.copyOf(nanos, m * 2);
+          slot = Arrays.copyOf(slot, m * 2);
+        }
+        m++;
+      } else if (slots != null ? t < nanos[j] : recs.get(i).at().isBefore(recs.get(slot[j]).at())) {
+        continue; // a later one of this count is taken (for equal times, the later slot: this one)
+      }
+      count[j] = c;
+      nanos[j] = t;
+      slot[j] = i;
+    }
+    TimedRecommendation[] latest = new TimedRecommendation[m];
+    for (int j = 0; j < m; j++) {
+      latest[j] = recs.get(slot[j]);
+    }
+    // insertion sort by (time, slot): m is the number of distinct counts, small
+    for (int i = 1; i < m; i++) {
+      TimedRecommendation r = latest[i];
+      int si = slot[i];
+      int j = i - 1;
+      while (j >= 0 && (latest[j].at().compareTo(r.at()) > 0 || (latest[j].at().equals(r.at()) && slot[j] > si))) {
+        latest[j + 1] = latest[j];
+        slot[j + 1] = slot[j];
+        j--;
+      }
+      latest[j + 1] = r;
+      slot[j + 1] = si;
+    }
     List<TimedRecommendation> kept = new ArrayList<>();
     int maxLater = Integer.MIN_VALUE;
     int minLater = Integer.MAX_VALUE;
-    for (int i = byTime.size() - 1; i >= 0; i--) {
-      TimedRecommendation r = byTime.get(i);
-      if (cutoff != null && r.at().isBefore(cutoff)) {
-        break; // this and every older one are out of both windows for good
-      }
+    for (int i = m - 1; i >= 0; i--) {
+      TimedRecommendation r = latest[i];
       if (r.replicas() > maxLater || r.replicas() < minLater) {
         kept.add(r);
       }

@@ -33,7 +33,8 @@ final class PerInstanceCalculation {
 
     List<InstanceSample> unready = new ArrayList<>();
     List<InstanceSample> missing = new ArrayList<>();
-    List<Entry> entries = new ArrayList<>();
+    // sized for every instance and unmatched value: no growing at every evaluation of a large fleet
+    List<Entry> entries = new ArrayList<>(m.instances().size() + m.unmatchedSamples().size());
     int readyCount = 0;
     for (InstanceSample i : m.instances()) {
       switch (i.state()) {

@@ -85,7 +85,10 @@ public record ScalingHistory(
    *     from there (only meaningful when scale-to-zero is allowed)
    */
   public ScalingHistory {
-    recommendations = List.copyOf(recommendations);
+    // Taken as they are: the stabilizer's own immutable lists, and a policy's own slots, which it
+    // changes in place and never hands out (see RecommendationSlots).
+    recommendations = recommendations instanceof FrozenList || recommendations instanceof RecommendationSlots
+        ? recommendations : List.copyOf(recommendations);
     scaleUpEvents = List.copyOf(scaleUpEvents);
     scaleDownEvents = List.copyOf(scaleDownEvents);
   }

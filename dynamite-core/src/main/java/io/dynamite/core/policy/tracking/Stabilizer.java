@@ -3,14 +3,14 @@ package io.dynamite.core.policy.tracking;
 import io.dynamite.core.policy.tracking.ScalingHistory.TimedRecommendation;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Stabilization over the recommendation history: the behavior form (two windows, HPA {@code
  * stabilizeRecommendationWithBehaviors}) and the legacy form used without a behavior (HPA {@code
  * stabilizeRecommendation}). Both also store the new recommendation, overwriting the last entry
- * too old to matter so the history stays bounded. Stateless.
+ * too old to matter so the history stays bounded. Stateless; a target-tracking policy's own slots
+ * ({@link RecommendationSlots}) are changed in place, every other history is copied.
  */
 final class Stabilizer {
   private Stabilizer() {}
@@ -31,16 +31,36 @@ final class Stabilizer {
     int low = desired;
     int high = desired;
     int reuse = -1;
-    for (int i = 0; i < history.size(); i++) {
-      TimedRecommendation r = history.get(i);
-      if (r.at().isAfter(upCutoff)) {
-        low = Math.min(low, r.replicas());
+    long up = RecommendationSlots.nanos(upCutoff);
+    long down = RecommendationSlots.nanos(downCutoff);
+    long old = RecommendationSlots.nanos(reuseCutoff);
+    if (history instanceof RecommendationSlots slots && up != RecommendationSlots.UNREPRESENTABLE
+        && down != RecommendationSlots.UNREPRESENTABLE && old != RecommendationSlots.UNREPRESENTABLE) {
+      // the same loop on the policy's primitive copies of the times and counts
+      for (int i = 0, n = slots.size(); i < n; i++) {
+        long t = slots.at(i);
+        if (t > up) {
+          low = Math.min(low, slots.replicas(i));
+        }
+        if (t > down) {
+          high = Math.max(high, slots.replicas(i));
+        }
+        if (t < old) {
+          reuse = i;
+        }
       }
-      if (r.at().isAfter(downCutoff)) {
-        high = Math.max(high, r.replicas());
-      }
-      if (r.at().isBefore(reuseCutoff)) {
-        reuse = i;
+    } else {
+      for (int i = 0; i < history.size(); i++) {
+        TimedRecommendation r = history.get(i);
+        if (r.at().isAfter(upCutoff)) {
+          low = Math.min(low, r.replicas());
+        }
+        if (r.at().isAfter(downCutoff)) {
+          high = Math.max(high, r.replicas());
+        }
+        if (r.at().isBefore(reuseCutoff)) {
+          reuse = i;
+        }
       }
     }
     int result = Math.min(Math.max(current, low), high);
@@ -73,14 +93,15 @@ final class Stabilizer {
     return new Result(max, reason, store(history, reuse, new TimedRecommendation(desired, now)));
   }
 
+  /**
+   * The history with the entry stored: in place in a policy's own {@link RecommendationSlots},
+   * which it then is; otherwise in a new immutable list.
+   */
   private static List<TimedRecommendation> store(
       List<TimedRecommendation> history, int reuse, TimedRecommendation entry) {
-    List<TimedRecommendation> out = new ArrayList<>(history);
-    if (reuse >= 0) {
-      out.set(reuse, entry);
-    } else {
-      out.add(entry);
+    if (history instanceof RecommendationSlots slots && slots.store(reuse, entry)) {
+      return slots;
     }
-    return out;
+    return FrozenList.withSlot(history, reuse, entry);
   }
 }

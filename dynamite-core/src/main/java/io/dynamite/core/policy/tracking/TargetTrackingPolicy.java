@@ -88,7 +88,26 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
    * @return the current history
    */
   public ScalingHistory history() {
-    return history;
+    ScalingHistory h = history;
+    if (h.recommendations() instanceof RecommendationSlots) {
+      // the slots change in place at the next evaluation: hand out an immutable copy
+      return new ScalingHistory(h.started(), List.copyOf(h.recommendations()), h.scaleUpEvents(),
+          h.scaleDownEvents(), h.scaledToZero());
+    }
+    return h;
+  }
+
+  /**
+   * The history with its recommendations in this policy's own slots, which the stabilizer then
+   * changes in place instead of copying them at every evaluation (see {@link RecommendationSlots}).
+   */
+  private static ScalingHistory owned(ScalingHistory h) {
+    if (!h.started() || h.recommendations() instanceof RecommendationSlots) {
+      return h;
+    }
+    RecommendationSlots slots = RecommendationSlots.copyOf(h.recommendations());
+    return slots == null ? h
+        : new ScalingHistory(h.started(), slots, h.scaleUpEvents(), h.scaleDownEvents(), h.scaledToZero());
   }
 
   @Override
@@ -105,6 +124,7 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     }
     TrackingSettings ts = trackingFor(view);
     TrackingInput ti = new TrackingInput(current, current, observed.listed, observed.running, List.of(observed.metric));
+    history = owned(history);
     TrackingOutcome o = TargetTracking.evaluate(ts, ti, history, now);
     history = o.history();
 
@@ -241,20 +261,14 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     Behavior b = settings.behavior();
     Instant best = null;
     int raw = rec.replicas();
+    // The earliest r.at + window after now is the earliest r.at after now - window, plus the
+    // window: one addition instead of one per kept recommendation (hundreds at 1-s evaluations).
     if (n.stabilized() < raw) {
       Duration window = Objects.requireNonNull(b.scaleUp().stabilizationWindow());
-      for (TimedRecommendation r : h.recommendations()) {
-        if (r.replicas() < raw) {
-          best = earliest(best, r.at().plus(window), now);
-        }
-      }
+      best = earliestLeaving(h.recommendations(), raw, true, window, now);
     } else if (n.stabilized() > raw) {
       Duration window = Objects.requireNonNull(b.scaleDown().stabilizationWindow());
-      for (TimedRecommendation r : h.recommendations()) {
-        if (r.replicas() > raw) {
-          best = earliest(best, r.at().plus(window), now);
-        }
-      }
+      best = earliestLeaving(h.recommendations(), raw, false, window, now);
     }
     boolean upLimit = Reasons.SCALE_UP_LIMIT.equals(n.limitReason());
     if (n.limited() && (upLimit || Reasons.SCALE_DOWN_LIMIT.equals(n.limitReason()))) {
@@ -269,6 +283,31 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
       }
     }
     return best;
+  }
+
+  /**
+   * When the first recommendation below (or above) {@code raw} leaves the window: the earliest
+   * {@code at + window} after {@code now}, or null if none.
+   */
+  private static @Nullable Instant earliestLeaving(List<TimedRecommendation> recs, int raw, boolean below,
+      Duration window, Instant now) {
+    Instant cutoff = now.minus(window);
+    if (recs instanceof RecommendationSlots slots) {
+      long cut = RecommendationSlots.nanos(cutoff);
+      if (cut != RecommendationSlots.UNREPRESENTABLE) {
+        int first = slots.earliestAfter(cut, raw, below);
+        return first < 0 ? null : slots.get(first).at().plus(window);
+      }
+    }
+    Instant first = null;
+    for (int i = 0, size = recs.size(); i < size; i++) {
+      TimedRecommendation r = recs.get(i);
+      if ((below ? r.replicas() < raw : r.replicas() > raw) && r.at().isAfter(cutoff)
+          && (first == null || r.at().isBefore(first))) {
+        first = r.at();
+      }
+    }
+    return first == null ? null : first.plus(window);
   }
 
   private static @Nullable Instant earliest(@Nullable Instant best, Instant t, Instant now) {
@@ -321,18 +360,22 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     if (all.isEmpty()) {
       return null;
     }
-    Map<InstanceId, MetricSeries> byInstance = new HashMap<>();
+    // sized for every series: no rehashing on a large fleet
+    Map<InstanceId, MetricSeries> byInstance = new HashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
     List<Long> unmatched = new ArrayList<>();
     int stale = 0;
     Instant newest = null;
-    for (MetricSeries s : all) {
+    Instant staleBefore = now.minus(settings.maxSampleAge());
+    for (int i = 0, n = all.size(); i < n; i++) {
+      MetricSeries s = all.get(i);
       if (s.isAggregated()) {
         continue;
       }
-      if (newest == null || s.latestAt().isAfter(newest)) {
-        newest = s.latestAt();
+      Instant at = s.latestAt(); // once: a series may build a new Instant at every call
+      if (newest == null || at.isAfter(newest)) {
+        newest = at;
       }
-      if (!fresh(s, now)) {
+      if (at.isBefore(staleBefore) || !Double.isFinite(s.latestValue())) {
         stale++;
         continue;
       }
@@ -351,7 +394,9 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
     boolean warmUp = !settings.initializationPeriod().isZero();
     List<InstanceSample> samples = new ArrayList<>(input.instances().size());
     Observed o = new Observed(new TrackedMetric.Unavailable(settings.metric(), TrackedMetric.Kind.RESOURCE, "", ""));
-    for (InstanceView iv : input.instances()) {
+    List<InstanceView> instances = input.instances();
+    for (int i = 0, n = instances.size(); i < n; i++) {
+      InstanceView iv = instances.get(i);
       InstanceLifecycle.Phase phase = switch (iv.phase()) {
         case STARTING -> InstanceLifecycle.Phase.PENDING;
         case RUNNING -> InstanceLifecycle.Phase.RUNNING;
@@ -361,7 +406,7 @@ public final class TargetTrackingPolicy implements ScalingPolicy {
       InstanceState state = classifier.classify(
           new InstanceLifecycle(phase, Boolean.TRUE, iv.since(), iv.since()),
           s != null,
-          s == null ? null : s.latestAt(),
+          s == null || !warmUp ? null : s.latestAt(), // read only by the warm-up rule
           settings.initializationPeriod(),
           warmUp,
           now);

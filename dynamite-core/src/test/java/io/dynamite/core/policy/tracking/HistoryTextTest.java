@@ -59,6 +59,46 @@ class HistoryTextTest {
     }
   }
 
+  /**
+   * The kept recommendations are exactly those of the plain definition: all of them sorted by time
+   * (stably, so equal times keep their slot order), walked from the newest back to the cutoff, each
+   * kept unless a later one is as high and a later one as low. Times repeat often here (0..40 s).
+   */
+  @Property(tries = 1000)
+  void theKeptRecommendationsAreThoseOfSortingThemAll(
+      @ForAll("crowded") List<TimedRecommendation> recs, @ForAll @IntRange(min = -1, max = 45) int cutoffSecond) {
+    Instant cutoff = cutoffSecond < 0 ? null : T0.plusSeconds(cutoffSecond);
+    List<TimedRecommendation> byTime = new ArrayList<>(recs);
+    byTime.sort(java.util.Comparator.comparing(TimedRecommendation::at));
+    List<TimedRecommendation> expected = new ArrayList<>();
+    int maxLater = Integer.MIN_VALUE;
+    int minLater = Integer.MAX_VALUE;
+    for (int i = byTime.size() - 1; i >= 0; i--) {
+      TimedRecommendation r = byTime.get(i);
+      if (cutoff != null && r.at().isBefore(cutoff)) {
+        break;
+      }
+      if (r.replicas() > maxLater || r.replicas() < minLater) {
+        expected.add(0, r);
+      }
+      maxLater = Math.max(maxLater, r.replicas());
+      minLater = Math.min(minLater, r.replicas());
+    }
+    List<TimedRecommendation> kept = HistoryText.relevant(recs, cutoff);
+    assertThat(kept).isEqualTo(expected);
+    // equal records are told apart by identity: the same ones, not just equal ones
+    for (int i = 0; i < kept.size(); i++) {
+      assertThat(kept.get(i)).isSameAs(expected.get(i));
+    }
+  }
+
+  @Provide
+  Arbitrary<List<TimedRecommendation>> crowded() {
+    Arbitrary<TimedRecommendation> one = Combinators.combine(Arbitraries.integers().between(0, 30),
+        Arbitraries.integers().between(0, 40)).as((n, s) -> new TimedRecommendation(n, T0.plusSeconds(s)));
+    return one.list().ofMaxSize(120);
+  }
+
   @Test
   void aSteadyLoadKeepsOneRecommendationHoweverOftenItWasEvaluated() {
     List<TimedRecommendation> recs = new ArrayList<>();
