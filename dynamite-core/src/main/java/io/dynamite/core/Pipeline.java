@@ -137,15 +137,15 @@ final class Pipeline {
       String reason = rec.decision().reason() + " -> " + String.join("; ", texts);
       boolean scaled = sameWay && begun;
       log.info("decision policy={} outcome={} reason={}", rec.binding().id, scaled ? "scaled" : "refused", reason);
-      policies.record(rec.binding(), now, rec.before(), rec.samples(), dir,
-          scaled ? DecisionRecord.Outcome.SCALED : DecisionRecord.Outcome.REFUSED, reason,
-          d.refusal() != null ? d.current() : d.desired(), d.clamps());
       PolicyOutcome.Kind kind = !sameWay ? PolicyOutcome.Kind.OVERRULED
           : simulated ? PolicyOutcome.Kind.DRY_RUN
           : !begun ? PolicyOutcome.Kind.REFUSED
           : rec != winner && rec.count() != d.desired() ? PolicyOutcome.Kind.OVERRULED
           : !d.clamps().isEmpty() ? PolicyOutcome.Kind.CLAMPED
           : PolicyOutcome.Kind.APPLIED;
+      policies.record(rec.binding(), now, rec.before(), rec.samples(), dir,
+          scaled ? DecisionRecord.Outcome.SCALED : DecisionRecord.Outcome.REFUSED, reason,
+          d.refusal() != null ? d.current() : d.desired(), d.clamps(), kind);
       rec.binding().previous = new PolicyOutcome(now, kind, rec.count(), d.refusal() != null ? d.current() : d.desired(),
           d.clamps(), String.join("; ", texts));
     }

@@ -88,7 +88,8 @@ final class PolicyStage {
       recorder.count("policy.errors");
       log.warn("policy {} failed: {}", b.id, ScalingEngine.describe(e));
       recorder.emit(new io.dynamite.api.event.EngineEvent.PluginFailed(now, b.id, s.id(), ScalingEngine.describe(e)));
-      record(b, now, view, samples, null, DecisionRecord.Outcome.ERROR, "policy failed: " + ScalingEngine.describe(e), null, List.of());
+      record(b, now, view, samples, null, DecisionRecord.Outcome.ERROR, "policy failed: " + ScalingEngine.describe(e), null,
+          List.of(), null);
       return null;
     }
     memory.evaluated(b, now);
@@ -118,12 +119,13 @@ final class PolicyStage {
   void hold(PolicyBinding b, Instant now, ServiceView view, List<MetricSample> samples, String reason) {
     holds++;
     if (recorder.recordsHolds()) {
-      record(b, now, view, samples, null, DecisionRecord.Outcome.HOLD, reason, null, List.of());
+      record(b, now, view, samples, null, DecisionRecord.Outcome.HOLD, reason, null, List.of(), null);
     }
   }
 
   void record(PolicyBinding b, Instant now, ServiceView view, List<MetricSample> samples, @Nullable Direction direction,
-      DecisionRecord.Outcome outcome, String reason, @Nullable Integer desired, List<String> clamps) {
+      DecisionRecord.Outcome outcome, String reason, @Nullable Integer desired, List<String> clamps,
+      io.dynamite.api.PolicyOutcome.@Nullable Kind effect) {
     Double last = samples.isEmpty() ? null : samples.get(samples.size() - 1).value();
     String state;
     MetricHealth health;
@@ -139,6 +141,6 @@ final class PolicyStage {
       health = MetricHealth.NONE;
     }
     recorder.decision(new DecisionRecord(now, b.id, direction != null ? direction : b.direction, view, samples.size(),
-        last, state, outcome, reason, desired, clamps, health));
+        last, state, outcome, reason, desired, clamps, health, effect));
   }
 }

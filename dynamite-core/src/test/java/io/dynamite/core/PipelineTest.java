@@ -110,6 +110,7 @@ class PipelineTest {
       assertThat(r.direction()).isEqualTo(Direction.UP);
       assertThat(r.desired()).isEqualTo(4);
       assertThat(r.clamps()).containsExactly("max_instance 4");
+      assertThat(r.effect()).isEqualTo(io.dynamite.api.PolicyOutcome.Kind.CLAMPED);
       assertThat(r.reason()).contains("cpu 300% of target").contains("started an instance")
           .contains("not scaled because max_instance 4 reached");
     }

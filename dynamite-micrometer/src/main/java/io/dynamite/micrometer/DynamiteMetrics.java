@@ -3,6 +3,7 @@ package io.dynamite.micrometer;
 import io.dynamite.api.Direction;
 import io.dynamite.api.InstanceId;
 import io.dynamite.api.MetricSample;
+import io.dynamite.api.PolicyOutcome;
 import io.dynamite.api.ServiceId;
 import io.dynamite.api.event.DecisionRecord;
 import io.dynamite.api.event.EngineEvent;
@@ -49,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code dynamite.instances} gauge per service and {@code state}
  *       (running/starting/stopping); {@code dynamite.instances.min}, {@code .max} and {@code
  *       .desired} (the count of the service's latest decision, else its current count);
- *   <li>{@code dynamite.decisions} counter per service, direction and outcome
- *       (scaled/refused/error); holds are counted engine-wide by {@code dynamite.holds} (below),
+ *   <li>{@code dynamite.decisions} counter per service, direction, outcome
+ *       (scaled/refused/error) and {@code reason}, the kind of the reason
+ *       (applied/clamped/overruled/refused/dry_run, policy_error; see {@link #reasonKind}); holds are counted engine-wide by {@code dynamite.holds} (below),
  *       because this binder does not take a record of every hold ({@link #receivesHolds()});
  *   <li>{@code dynamite.actions} counter per service, direction and outcome
  *       (started/succeeded/failed), and {@code dynamite.action.duration} timer from start to
@@ -83,6 +85,7 @@ import org.jspecify.annotations.Nullable;
 public final class DynamiteMetrics implements MeterBinder, EngineListener, SampleObserver {
   private static final int OUTCOMES = DecisionRecord.Outcome.values().length;
   private static final int DIRECTIONS = Direction.values().length;
+  private static final int EFFECTS = PolicyOutcome.Kind.values().length;
   /** Lags beyond ~292 years overflow nanoseconds in a long; sample timestamps may reach 1677. */
   private static final long MAX_LAG_SECONDS = 9_000_000_000L;
   private static final List<String> TOTALS = List.of("evaluations", "holds", "samples", "samples.unrouted", "metrics.rejected",
@@ -207,7 +210,7 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
     if (event instanceof EngineEvent.DecisionMade d) {
       DecisionRecord rec = d.record();
       ServiceId service = rec.service().service();
-      decisionCounter(r, service, rec.direction(), rec.outcome()).increment();
+      decisionCounter(r, service, rec.direction(), rec.outcome(), rec.effect()).increment();
       if (rec.desired() != null) {
         desired.put(service, rec.desired());
       }
@@ -348,19 +351,35 @@ public final class DynamiteMetrics implements MeterBinder, EngineListener, Sampl
   }
 
   /** The decisions counter of a service, direction and outcome, built once and then reused. */
-  private Counter decisionCounter(MeterRegistry r, ServiceId service, @Nullable Direction d, DecisionRecord.Outcome o) {
+  private Counter decisionCounter(MeterRegistry r, ServiceId service, @Nullable Direction d, DecisionRecord.Outcome o,
+      PolicyOutcome.@Nullable Kind effect) {
     Counter[] counters = decisionCounters.get(service);
     if (counters == null) {
-      counters = decisionCounters.computeIfAbsent(service, k -> new Counter[(DIRECTIONS + 1) * OUTCOMES]);
+      counters = decisionCounters.computeIfAbsent(service, k -> new Counter[(DIRECTIONS + 1) * OUTCOMES * (EFFECTS + 1)]);
     }
-    int i = (d == null ? DIRECTIONS : d.ordinal()) * OUTCOMES + o.ordinal();
+    int e = effect == null ? EFFECTS : effect.ordinal();
+    int i = ((d == null ? DIRECTIONS : d.ordinal()) * OUTCOMES + o.ordinal()) * (EFFECTS + 1) + e;
     Counter c = counters[i];
     if (c == null) {
-      c = Counter.builder("dynamite.decisions").description("policy evaluations by outcome")
-          .tags(Tags.of("service", service.name(), "direction", direction(d), "outcome", lower(o))).register(r);
+      c = Counter.builder("dynamite.decisions").description("policy evaluations by outcome and kind of reason")
+          .tags(Tags.of("service", service.name(), "direction", direction(d), "outcome", lower(o),
+              "reason", reasonKind(o, effect)))
+          .register(r);
       counters[i] = c;
     }
     return c;
+  }
+
+  /**
+   * The low-cardinality kind of a decision's reason: what became of the recommendation
+   * ({@link PolicyOutcome.Kind}: applied, clamped, overruled, refused, dry_run), {@code
+   * policy_error} for a policy that threw, {@code other} for a record without one.
+   */
+  static String reasonKind(DecisionRecord.Outcome outcome, PolicyOutcome.@Nullable Kind effect) {
+    if (effect != null) {
+      return effect.name().toLowerCase(Locale.ROOT);
+    }
+    return outcome == DecisionRecord.Outcome.ERROR ? "policy_error" : "other";
   }
 
   private void action(MeterRegistry r, InstanceId id, Direction d, String outcome) {

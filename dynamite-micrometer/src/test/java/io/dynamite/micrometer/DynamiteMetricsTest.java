@@ -85,8 +85,11 @@ class DynamiteMetricsTest {
       assertThat(registry.get("dynamite.actions").tags("outcome", "succeeded").counter().count()).isEqualTo(2);
       assertThat(registry.get("dynamite.action.duration").tags("outcome", "succeeded").timer().totalTime(java.util.concurrent.TimeUnit.SECONDS))
           .isEqualTo(6.0); // two starts of 3 s each on the engine's clock
-      assertThat(registry.get("dynamite.decisions").tags("service", "web", "outcome", "scaled").counter().count()).isEqualTo(1);
-      assertThat(registry.get("dynamite.decisions").tags("service", "web", "outcome", "refused").counter().count()).isEqualTo(1);
+      assertThat(registry.get("dynamite.decisions").tags("service", "web", "outcome", "scaled", "reason", "applied")
+          .counter().count()).isEqualTo(1);
+      // max_instance 2 reached: the recommendation was cut to the current count and nothing began
+      assertThat(registry.get("dynamite.decisions").tags("service", "web", "outcome", "refused", "reason", "refused")
+          .counter().count()).isEqualTo(1);
       assertThat(registry.get("dynamite.instances.desired").tags("service", "web").gauge().value()).isEqualTo(2);
       assertThat(registry.get("dynamite.instances.max").tags("service", "web").gauge().value()).isEqualTo(2);
       assertThat(registry.get("dynamite.samples").functionCounter().count()).isEqualTo(4);
@@ -189,6 +192,16 @@ class DynamiteMetricsTest {
       assertThat(late.get("dynamite.sample.lag").tags("service", "web").functionTimer().count()).isEqualTo(1);
       assertThat(late.get("dynamite.sample.lag").functionTimer().totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1.0);
     }
+  }
+
+  @Test
+  void theReasonKindIsWhatBecameOfTheRecommendationOrAPolicyError() {
+    assertThat(DynamiteMetrics.reasonKind(io.dynamite.api.event.DecisionRecord.Outcome.SCALED,
+        io.dynamite.api.PolicyOutcome.Kind.CLAMPED)).isEqualTo("clamped");
+    assertThat(DynamiteMetrics.reasonKind(io.dynamite.api.event.DecisionRecord.Outcome.REFUSED,
+        io.dynamite.api.PolicyOutcome.Kind.DRY_RUN)).isEqualTo("dry_run");
+    assertThat(DynamiteMetrics.reasonKind(io.dynamite.api.event.DecisionRecord.Outcome.ERROR, null)).isEqualTo("policy_error");
+    assertThat(DynamiteMetrics.reasonKind(io.dynamite.api.event.DecisionRecord.Outcome.REFUSED, null)).isEqualTo("other");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.dynamite.api.event;
 
 import io.dynamite.api.Direction;
 import io.dynamite.api.MetricHealth;
+import io.dynamite.api.PolicyOutcome;
 import io.dynamite.api.ServiceView;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  *     when none did
  * @param metricHealth the health of the policy's metric at this evaluation ({@link
  *     MetricHealth#NONE} for a policy that reads no metric or does not judge it); since 0.3
+ * @param effect what became of the recommendation, in the words of {@link PolicyOutcome.Kind}
+ *     (applied, clamped, overruled, refused, dry run): the kind of the reason, for counting
+ *     decisions by it; null for a hold, an error, or a record written before 0.3
  * @since 0.1
  */
 public record DecisionRecord(
@@ -44,7 +48,8 @@ public record DecisionRecord(
     String reason,
     @Nullable Integer desired,
     List<String> clamps,
-    MetricHealth metricHealth) {
+    MetricHealth metricHealth,
+    PolicyOutcome.@Nullable Kind effect) {
 
   /** What became of an evaluation. */
   public enum Outcome {
@@ -82,6 +87,7 @@ public record DecisionRecord(
    * @param clamps every limit that changed the count (for example {@code "max_instance 5"}), empty
    *     when none did
    * @param metricHealth the health of the policy's metric at this evaluation
+   * @param effect what became of the recommendation, or null for a hold or an error
    */
   public DecisionRecord {
     Objects.requireNonNull(at, "at");
@@ -113,7 +119,30 @@ public record DecisionRecord(
       int samples, @Nullable Double lastValue, String policyState, Outcome outcome, String reason,
       @Nullable Integer desired, List<String> clamps) {
     this(at, policyId, direction, service, samples, lastValue, policyState, outcome, reason, desired, clamps,
-        MetricHealth.NONE);
+        MetricHealth.NONE, null);
+  }
+
+  /**
+   * Creates a record without an effect, as 0.3's first form did.
+   *
+   * @param at when
+   * @param policyId the policy
+   * @param direction the direction, or null
+   * @param service the counts before
+   * @param samples new samples seen
+   * @param lastValue newest value, or null
+   * @param policyState the policy's memory
+   * @param outcome what happened
+   * @param reason why
+   * @param desired the count settled on, or null
+   * @param clamps the limits that changed the count
+   * @param metricHealth the health of the policy's metric
+   */
+  public DecisionRecord(Instant at, String policyId, @Nullable Direction direction, ServiceView service,
+      int samples, @Nullable Double lastValue, String policyState, Outcome outcome, String reason,
+      @Nullable Integer desired, List<String> clamps, MetricHealth metricHealth) {
+    this(at, policyId, direction, service, samples, lastValue, policyState, outcome, reason, desired, clamps,
+        metricHealth, null);
   }
 
   /**

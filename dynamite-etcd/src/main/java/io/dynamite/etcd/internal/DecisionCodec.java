@@ -83,7 +83,10 @@ public final class DecisionCodec {
       Field.of("clamps", r -> strings(r.clamps()), DecisionCodec::strings).orElse(List.of()),
       // records written before the metric health existed read as NONE (the policy did not judge it)
       Field.of("metricHealth", r -> F.textNode(r.metricHealth().name()),
-          n -> io.dynamite.api.MetricHealth.valueOf(n.asText())).orElse(io.dynamite.api.MetricHealth.NONE));
+          n -> io.dynamite.api.MetricHealth.valueOf(n.asText())).orElse(io.dynamite.api.MetricHealth.NONE),
+      // null for holds, errors and records written before the effect existed
+      Field.of("effect", r -> r.effect() == null ? NullNode.instance : F.textNode(r.effect().name()),
+          n -> io.dynamite.api.PolicyOutcome.Kind.valueOf(n.asText())));
 
   private static final Constructor<DecisionRecord> CANONICAL = canonical();
 

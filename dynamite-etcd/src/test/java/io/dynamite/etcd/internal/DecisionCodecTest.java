@@ -23,7 +23,7 @@ class DecisionCodecTest {
   private static final DecisionRecord FULL = new DecisionRecord(Instant.parse("2030-01-01T00:00:05.123456789Z"),
       "a/up/scale_up", Direction.UP, new ServiceView(ServiceId.of("a"), 2, 1, 0, 2, 5), 18, 400.5,
       "u1: triggered since 00:00:00", DecisionRecord.Outcome.SCALED, "p95 > 250 for 15 s -> started an instance",
-      3, List.of("max_instance 5"), io.dynamite.api.MetricHealth.PARTIAL);
+      3, List.of("max_instance 5"), io.dynamite.api.MetricHealth.PARTIAL, io.dynamite.api.PolicyOutcome.Kind.CLAMPED);
   private static final DecisionRecord SPARSE = new DecisionRecord(Instant.parse("2030-01-01T00:00:06Z"),
       "a/tt", null, new ServiceView(ServiceId.of("a"), 0, 0, 0, 0, Integer.MAX_VALUE), 0, null, "",
       DecisionRecord.Outcome.ERROR, "policy failed: boom", null, List.of());
