@@ -128,11 +128,28 @@ final class Daemon {
       throw new FatalException("etcd: " + e.getMessage(), List.of());
     }
     resources.push(connection);
+    // the v2 question goes out with the v3 probe, not after it; if etcd was not up yet for it, it
+    // is asked again once etcd answers
+    CompletableFuture<Optional<Boolean>> earlyV2 = settings.metricsApi == DaemonSettings.MetricsApi.V3
+        ? CompletableFuture.completedFuture(Optional.of(false))
+        : CompletableFuture.supplyAsync(() -> servesV2(etcdSettings), r -> {
+          // its own thread: the probe blocks, and the wait scheduler paces the other probes
+          Thread t = new Thread(r, "dynamite-v2-probe");
+          t.setDaemon(true);
+          t.start();
+        });
     if (!await(waiter.until("etcd at " + String.join(",", etcd.value()), connection::probe), terminated)) {
       fleetReady.cancel(false);
       return 0;
     }
-    boolean v2 = probeV2(etcdSettings);
+    Optional<Boolean> early = earlyV2.join();
+    boolean v2;
+    if (early.isPresent()) {
+      v2 = early.get();
+      log.info("etcd v2 keys API {}", v2 ? "available" : "not served (GET /v2/keys/ is not 200)");
+    } else {
+      v2 = probeV2(etcdSettings);
+    }
     List<String> apis = metricApis(v2);
     if (!await(fleetReady, terminated)) {
       return 0;
@@ -288,6 +305,15 @@ final class Daemon {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new FatalException("etcd settings: " + e.getMessage(), List.of());
+    }
+  }
+
+  /** Whether the v2 keys API is served, or empty if etcd could not be asked (yet); logs nothing. */
+  private static Optional<Boolean> servesV2(EtcdSettings etcd) {
+    try {
+      return Optional.of(EtcdV2MetricSource.servedBy(etcd));
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 
