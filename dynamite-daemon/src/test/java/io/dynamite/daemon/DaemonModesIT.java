@@ -171,7 +171,7 @@ class DaemonModesIT {
     // the same decisions as Prometheus metrics: refused scale-ups, nothing started, the counts
     String metrics = OriginalFixture.get("http://127.0.0.1:" + statusPort + "/metrics");
     assertThat(metrics)
-        .containsPattern("dynamite_decisions_total\\{direction=\"up\",outcome=\"refused\",service=\"a\"} [1-9]")
+        .containsPattern("dynamite_decisions_total\\{direction=\"up\",outcome=\"refused\",reason=\"dry_run\",service=\"a\"} [1-9]")
         .contains("dynamite_instances{service=\"a\",state=\"running\"} 0.0")
         .contains("dynamite_instances_min{service=\"a\"} 2.0")
         .contains("dynamite_leader 1.0")
