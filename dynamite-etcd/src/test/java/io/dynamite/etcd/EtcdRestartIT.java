@@ -35,8 +35,11 @@ class EtcdRestartIT {
       EtcdTestSupport.put(writer, dir + EtcdMetricSourceIT.ts(1), "1");
       await().atMost(Duration.ofSeconds(5)).until(() -> all.addAll(src.poll(EtcdMetricSourceIT.QUERIES).samples()) && all.size() >= 2);
 
+      long pid = etcd.pid();
       etcd.kill();
+      org.assertj.core.api.Assertions.assertThatThrownBy(etcd::pid).isInstanceOf(IllegalStateException.class);
       etcd.restart();
+      org.assertj.core.api.Assertions.assertThat(etcd.pid()).isNotEqualTo(pid);
 
       // wait until etcd takes writes again, on a probe key: a retried metric write could land
       // twice (jetcd calls are at-least-once) and legitimately yield two samples

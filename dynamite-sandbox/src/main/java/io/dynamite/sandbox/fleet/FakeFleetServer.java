@@ -136,6 +136,7 @@ public final class FakeFleetServer implements AutoCloseable {
   // Guarded by "this": the cluster and everything below.
   private final Cluster cluster;
   private final List<Request> requests = new ArrayList<>();
+  private final java.util.function.Consumer<Request> onRequest;
   private int pageSize;
   private int outage500;
   private int outage503;
@@ -150,6 +151,7 @@ public final class FakeFleetServer implements AutoCloseable {
   private FakeFleetServer(Builder b, InetAddress address) throws IOException {
     this.pageSize = b.pageSize;
     this.profile = b.profile;
+    this.onRequest = b.onRequest;
     this.cluster = new Cluster(b.profile, b.clock, b.seed, b.startDelay != null ? b.startDelay : b.profile.systemdStart());
     cluster.failMarks.addAll(b.failMarks);
     for (Machine m : b.machines) {
@@ -566,13 +568,15 @@ public final class FakeFleetServer implements AutoCloseable {
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
       String rawQuery = ex.getRequestURI().getRawQuery();
+      Request request = new Request(method, path, rawQuery == null ? "" : rawQuery, new String(body, StandardCharsets.UTF_8));
+      // outside the lock: an observer that is slow or reads the fake must not hold up other requests
+      onRequest.accept(request);
       Response r;
       MutationFault fault;
       Duration holdFor;
       synchronized (this) {
         Instant now = sync();
-        requests.add(
-            new Request(method, path, rawQuery == null ? "" : rawQuery, new String(body, StandardCharsets.UTF_8)));
+        requests.add(request);
         fault = null;
         holdFor = hang;
         if (outage500 > 0) {
@@ -1317,8 +1321,23 @@ public final class FakeFleetServer implements AutoCloseable {
     private final List<Cluster.FailMark> failMarks = new ArrayList<>();
     private final List<Machine> machines = new ArrayList<>();
     private boolean defaultMachine = true;
+    private java.util.function.Consumer<Request> onRequest = r -> { };
 
     private Builder() {}
+
+    /**
+     * Sets an observer told of every request the moment it has been read, before it is answered
+     * (default: none). It runs on the server's HTTP threads, several at once, so it must be
+     * thread-safe and quick; if it throws, that request's connection is closed unanswered. Meant for a test that
+     * waits for a request, or times one, without polling {@link FakeFleetServer#requests()}.
+     *
+     * @param observer called once per request
+     * @return this builder
+     */
+    public Builder onRequest(java.util.function.Consumer<Request> observer) {
+      this.onRequest = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
 
     /**
      * Sets the TCP port to listen on (default 0: a free port chosen by the system).

@@ -194,4 +194,31 @@ class FakeFleetServerTest {
     fleet.addMachine("m2", "10.0.0.2", Map.of());
     assertThat(send("GET", "/fleet/v1/machines", null, null).body()).contains("\"id\":\"m2\"");
   }
+
+  @Test
+  void anObserverSeesEachRequestBeforeItIsAnswered() throws Exception {
+    List<FakeFleetServer.Request> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Boolean> storedWhenSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<FakeFleetServer> server = new java.util.concurrent.atomic.AtomicReference<>();
+    try (FakeFleetServer observed = FakeFleetServer.builder().onRequest(r -> {
+      seen.add(r);
+      storedWhenSeen.add(server.get().unit("a.service").isPresent());
+    }).start()) {
+      server.set(observed);
+      HttpClient c = HttpClient.newHttpClient();
+      HttpResponse<String> put = c.send(HttpRequest.newBuilder(URI.create(observed.endpoint() + "/fleet/v1/units/a.service"))
+          .header("Content-Type", J).PUT(HttpRequest.BodyPublishers.ofString(OPTS)).build(), HttpResponse.BodyHandlers.ofString());
+      c.send(HttpRequest.newBuilder(URI.create(observed.endpoint() + "/fleet/v1/units?x=1")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).isEqualTo(201);
+      assertThat(seen).extracting(FakeFleetServer.Request::method, FakeFleetServer.Request::path, FakeFleetServer.Request::query)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("PUT", "/fleet/v1/units/a.service", ""),
+              org.assertj.core.groups.Tuple.tuple("GET", "/fleet/v1/units", "x=1"));
+      assertThat(seen.get(0).body()).isEqualTo(OPTS);
+      assertThat(seen).isEqualTo(observed.requests());
+      // told before the answer: the unit the PUT creates is not stored yet when the observer runs
+      assertThat(storedWhenSeen).containsExactly(false, true);
+    }
+    assertThatThrownBy(() -> FakeFleetServer.builder().onRequest(null)).isInstanceOf(NullPointerException.class);
+  }
 }

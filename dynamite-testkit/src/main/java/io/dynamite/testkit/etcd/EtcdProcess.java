@@ -132,6 +132,21 @@ public final class EtcdProcess implements AutoCloseable {
     return p != null && p.isAlive();
   }
 
+  /**
+   * Returns the operating-system process id of the running etcd, for example to read its CPU time
+   * or memory in {@code /proc}.
+   *
+   * @return the pid
+   * @throws IllegalStateException if etcd is not running (stopped, killed, or between restarts)
+   */
+  public long pid() {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException("etcd is not running");
+    }
+    return p.pid();
+  }
+
   /** Stops etcd gracefully (SIGTERM), keeping the data directory. Idempotent. */
   public void stop() {
     destroy(false);
