@@ -46,6 +46,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -134,10 +135,12 @@ public final class FakeFleetServer implements AutoCloseable {
   private final FakeFleetProfile profile;
   private final String endpoint;
 
+  /** Told of each request before the lock is taken; set once, never guarded. */
+  private final Consumer<Request> onRequest;
+
   // Guarded by "this": the cluster and everything below.
   private final Cluster cluster;
   private final List<Request> requests = new ArrayList<>();
-  private final java.util.function.Consumer<Request> onRequest;
   private int pageSize;
   private int outage500;
   private int outage503;
@@ -1198,7 +1201,7 @@ public final class FakeFleetServer implements AutoCloseable {
     private final List<Cluster.FailMark> failMarks = new ArrayList<>();
     private final List<Machine> machines = new ArrayList<>();
     private boolean defaultMachine = true;
-    private java.util.function.Consumer<Request> onRequest = r -> { };
+    private Consumer<Request> onRequest = r -> { };
 
     private Builder() {}
 
@@ -1211,7 +1214,7 @@ public final class FakeFleetServer implements AutoCloseable {
      * @param observer called once per request
      * @return this builder
      */
-    public Builder onRequest(java.util.function.Consumer<Request> observer) {
+    public Builder onRequest(Consumer<Request> observer) {
       this.onRequest = Objects.requireNonNull(observer, "observer");
       return this;
     }
