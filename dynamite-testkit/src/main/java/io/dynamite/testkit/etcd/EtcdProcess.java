@@ -1,9 +1,8 @@
 package io.dynamite.testkit.etcd;
 
+import io.dynamite.testkit.internal.LocalServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,11 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -90,8 +86,8 @@ public final class EtcdProcess implements AutoCloseable {
     IllegalStateException last = null;
     for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
       try {
-        p.clientPort = freePort();
-        p.peerPort = freePort();
+        p.clientPort = LocalServers.freeLoopbackPort();
+        p.peerPort = LocalServers.freeLoopbackPort();
         p.launch();
         return p;
       } catch (IllegalStateException e) {
@@ -180,17 +176,7 @@ public final class EtcdProcess implements AutoCloseable {
     if (isRunning()) {
       throw new IllegalStateException("etcd is still running: stop or kill it first");
     }
-    Path data = dir.resolve("data");
-    if (!Files.exists(data)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(data)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + data, e);
-    }
+    LocalServers.deleteTree(dir.resolve("data"));
   }
 
   /** Stops etcd and deletes its data directory. Idempotent. */
@@ -252,76 +238,26 @@ public final class EtcdProcess implements AutoCloseable {
         HttpRequest.newBuilder(URI.create(client + "/health"))
             .timeout(Duration.ofSeconds(1))
             .build();
-    long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
-    Process p = Objects.requireNonNull(process);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("etcd exited with " + p.exitValue() + "; " + logTail());
-      }
-      try {
-        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for etcd", e);
-      }
-      try {
-        // test support only: a short pause between health probes
-        p.waitFor(10, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for etcd", e);
-      }
-    }
-    throw new IllegalStateException("etcd not healthy after " + HEALTH_TIMEOUT + "; " + logTail());
+    LocalServers.awaitReady(Objects.requireNonNull(process), "etcd", "not healthy", HEALTH_TIMEOUT, Duration.ofMillis(10), () -> {
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && r.body().contains("\"health\":\"true\"");
+    }, this::logTail);
   }
 
   private String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve("etcd.log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-    } catch (IOException e) {
-      return "no log";
-    }
+    return LocalServers.logTail(dir.resolve("etcd.log"), 5);
   }
 
   private void destroy(boolean force) {
     Process p = process;
-    if (p == null) {
-      return;
-    }
-    process = null;
-    if (force) {
-      p.destroyForcibly();
-    } else {
-      p.destroy();
-    }
-    try {
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        p.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
+    if (p != null) {
+      process = null;
+      LocalServers.stop(p, force, Duration.ofSeconds(5));
     }
   }
 
   private void deleteDir() {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
+    LocalServers.deleteTree(dir);
   }
 
   private static Path findBinary() {
@@ -345,11 +281,4 @@ public final class EtcdProcess implements AutoCloseable {
     throw new IllegalStateException("etcd binary not found: install etcd-server or set ETCD_BIN");
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

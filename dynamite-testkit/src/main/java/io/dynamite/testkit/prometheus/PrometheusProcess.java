@@ -1,9 +1,8 @@
 package io.dynamite.testkit.prometheus;
 
+import io.dynamite.testkit.internal.LocalServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,12 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -127,7 +123,7 @@ public final class PrometheusProcess implements AutoCloseable {
     IllegalStateException last = null;
     for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
       try {
-        p.port = freePort();
+        p.port = LocalServers.freeLoopbackPort();
         p.launch();
         return p;
       } catch (IllegalStateException e) {
@@ -203,31 +199,8 @@ public final class PrometheusProcess implements AutoCloseable {
   private void awaitReady() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/-/ready")).timeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    Process p = Objects.requireNonNull(process);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("prometheus exited with " + p.exitValue() + "; " + logTail());
-      }
-      try {
-        if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for prometheus", e);
-      }
-      try {
-        // test support only: a short pause between readiness probes
-        p.waitFor(50, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for prometheus", e);
-      }
-    }
-    throw new IllegalStateException("prometheus not ready after " + READY_TIMEOUT + "; " + logTail());
+    LocalServers.awaitReady(Objects.requireNonNull(process), "prometheus", "not ready", READY_TIMEOUT, Duration.ofMillis(50),
+        () -> http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200, this::logTail);
   }
 
   /**
@@ -236,50 +209,18 @@ public final class PrometheusProcess implements AutoCloseable {
    * @return up to 10 lines
    */
   public String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve("prometheus.log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
-    } catch (IOException e) {
-      return "no log";
-    }
+    return LocalServers.logTail(dir.resolve("prometheus.log"), 10);
   }
 
   private void destroy() {
     Process p = process;
-    if (p == null) {
-      return;
-    }
-    process = null;
-    p.destroy();
-    try {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        p.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
+    if (p != null) {
+      process = null;
+      LocalServers.stop(p, false, Duration.ofSeconds(10));
     }
   }
 
   private void deleteDir() {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    LocalServers.deleteTree(dir);
   }
 }
