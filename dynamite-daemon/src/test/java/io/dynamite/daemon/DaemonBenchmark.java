@@ -124,7 +124,6 @@ class DaemonBenchmark {
       List<Long> latencies = new ArrayList<>();
       // where the time goes: the moment the engine's intent for the start lands in etcd splits the
       // way into "write -> watch -> engine -> intent" and "intent -> fleet PUT"
-      List<Long> toIntent = new ArrayList<>();
       AtomicLong intentAt = new AtomicLong();
       io.etcd.jetcd.Client watcher = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoint()).build();
       io.etcd.jetcd.Watch.Watcher intents = watcher.getWatchClient().watch(
@@ -165,9 +164,6 @@ class DaemonBenchmark {
           continue;
         }
         latencies.add(put / 1_000_000);
-        if (intentAt.get() != 0) {
-          toIntent.add((intentAt.get() - w) / 1_000_000);
-        }
         phases.add(new long[] {put / 1000, intentAt.get() == 0 ? -1 : (intentAt.get() - w) / 1000,
             readAt.get() == 0 ? -1 : (readAt.get() - w) / 1000, i});
         // let the start complete and the state settle before the next write; varied so that no
@@ -186,7 +182,7 @@ class DaemonBenchmark {
       if (!warm.isEmpty()) {
         System.out.printf("  warm-up writes (not counted above): first %d ms, then %s ms%n", warm.get(0), warm.subList(1, warm.size()));
       }
-      Collections.sort(toIntent);
+      List<Long> toIntent = phases.stream().filter(p -> p[1] >= 0).map(p -> p[1] / 1000).sorted().toList();
       if (!toIntent.isEmpty()) {
         System.out.printf("  of which metric write -> intent in etcd (seen by a watch), n=%d: p50 %d ms, p99 %d ms, max %d ms%n",
             toIntent.size(), toIntent.get(toIntent.size() / 2), percentile99(toIntent), toIntent.get(toIntent.size() - 1));
